@@ -1,0 +1,118 @@
+using BounceAdmin.Components;
+using BounceAdmin.Components.Account;
+using BounceAdmin.Data;
+using BounceAdmin.Features;
+using BounceAdmin.Identity;
+using Microsoft.AspNetCore.Components.Authorization;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
+using MudBlazor.Services;
+
+namespace BounceAdmin;
+
+/// <summary>Wires the app: data, identity, MudBlazor and every feature. Program.cs stays two lines long.</summary>
+public static class AppSetup
+{
+    public const string DefaultConnectionString = "Data Source=bounceadmin.db";
+
+    public static WebApplicationBuilder AddBounceAdmin(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddMudServices();
+        services.AddHttpContextAccessor();
+
+        services.AddBounceAdminData(builder.Configuration);
+        services.AddBounceAdminIdentity();
+        services.AddFeatures();
+        return builder;
+    }
+
+    /// <summary>The database and the services that need no web host (shared with the command line).</summary>
+    public static IServiceCollection AddBounceAdminData(this IServiceCollection services, IConfiguration configuration)
+    {
+        var connectionString = configuration.GetConnectionString("Default") ?? DefaultConnectionString;
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString, sql => sql.CommandTimeout(120)));
+        services.AddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    public static IServiceCollection AddBounceAdminIdentity(this IServiceCollection services)
+    {
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<ICurrentUser, CircuitCurrentUser>();
+
+        services.AddAuthentication(options =>
+            {
+                options.DefaultScheme = IdentityConstants.ApplicationScheme;
+                options.DefaultSignInScheme = IdentityConstants.ExternalScheme;
+            })
+            .AddIdentityCookies();
+        services.ConfigureApplicationCookie(o =>
+        {
+            o.LoginPath = "/Account/Login";
+            o.AccessDeniedPath = "/Account/AccessDenied";
+            o.ExpireTimeSpan = TimeSpan.FromHours(8);
+            o.SlidingExpiration = true;
+        });
+        services.AddAuthorization();
+
+        services.AddIdentityCore<ApplicationUser>(options =>
+            {
+                options.SignIn.RequireConfirmedAccount = true;
+                options.Stores.SchemaVersion = IdentitySchemaVersions.Version3;
+                options.Lockout.AllowedForNewUsers = true;
+                options.Lockout.MaxFailedAccessAttempts = 5;
+                options.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+                options.User.RequireUniqueEmail = true;
+            })
+            .AddRoles<IdentityRole>()
+            .AddEntityFrameworkStores<AppDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders();
+        services.AddScoped<IdentitySeeder>();
+        return services;
+    }
+
+    /// <summary>Migrates the database, creates the roles and, in Development, the demo users and demo data.</summary>
+    public static async Task PrepareDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var factory = scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>();
+        await using (var db = await factory.CreateDbContextAsync())
+        {
+            await db.Database.MigrateAsync();
+        }
+
+        var seeder = scope.ServiceProvider.GetRequiredService<IdentitySeeder>();
+        await seeder.EnsureRolesAsync();
+        if (app.Environment.IsDevelopment())
+        {
+            await seeder.EnsureDemoUsersAsync();
+            if (!app.Configuration.GetValue("BounceAdmin:SkipDemoData", false))
+            {
+                await scope.ServiceProvider.GetRequiredService<BounceAdmin.Features.DemoData.DemoDataSeeder>().SeedIfEmptyAsync();
+            }
+        }
+    }
+
+    public static WebApplication MapBounceAdmin(this WebApplication app)
+    {
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseExceptionHandler("/Error", createScopeForErrors: true);
+            app.UseHsts();
+        }
+
+        app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapAdditionalIdentityEndpoints();
+        app.MapFeatures();
+        return app;
+    }
+}

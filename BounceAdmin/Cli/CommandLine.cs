@@ -1,0 +1,67 @@
+using BounceAdmin.Data;
+using BounceAdmin.Features;
+using BounceAdmin.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace BounceAdmin.Cli;
+
+/// <summary>The command-line verbs: <c>classify</c>, <c>ingest</c>, <c>user add</c>, <c>bench</c>.</summary>
+public static class CommandLine
+{
+    private static readonly string[] Verbs = ["classify", "ingest", "user", "bench", "help", "--help"];
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        try
+        {
+            return args[0] switch
+            {
+                "user" => await UserCommand.RunAsync(args[1..]),
+                _ => Usage(),
+            };
+        }
+        catch (UsageException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message);
+            return 2;
+        }
+    }
+
+    public static int Usage()
+    {
+        Console.Error.WriteLine("""
+            Usage: dotnet run --project BounceAdmin -- COMMAND
+              (no command)                       start the web app
+              classify PATH...                   print the classification of .eml files, folders or mbox files as JSON Lines
+              ingest PATH...                     classify and apply bounces to people
+              user add --email ADDRESS --role Marketer|Manager|Admin
+                                                 create a user (password from BOUNCEADMIN_PASSWORD or asked for)
+              bench [--people N] [--emails N] [--sends N] [--bounces N] [--db PATH]
+                                                 build a synthetic database and measure the app's queries
+            """);
+        return 2;
+    }
+
+    /// <summary>A host with the data, identity and feature services but no web server, for commands that need the database.</summary>
+    public static async Task<WebApplication> BuildHostAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddBounceAdminData(builder.Configuration);
+        builder.Services.AddBounceAdminIdentity();
+        builder.Services.AddFeatures();
+        builder.Services.AddScoped<ICurrentUser>(_ => FixedCurrentUser.For("cli", Roles.Admin));
+        var app = builder.Build();
+        await using var scope = app.Services.CreateAsyncScope();
+        await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
+        await db.Database.MigrateAsync();
+        await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().EnsureRolesAsync();
+        return app;
+    }
+}
+
+/// <summary>A command-line mistake: printed without a stack trace, exit code 2.</summary>
+public sealed class UsageException(string message) : Exception(message);

@@ -1,0 +1,48 @@
+using BounceAdmin.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace BounceAdmin.Data.Configurations;
+
+public sealed class MarketingProgramConfiguration : IEntityTypeConfiguration<MarketingProgram>
+{
+    public void Configure(EntityTypeBuilder<MarketingProgram> b)
+    {
+        b.ToTable("Programs");
+        b.Property(p => p.Name).HasMaxLength(200);
+    }
+}
+
+public sealed class EmailConfiguration : IEntityTypeConfiguration<Email>
+{
+    public void Configure(EntityTypeBuilder<Email> b)
+    {
+        b.Property(e => e.Name).HasMaxLength(200);
+        b.Property(e => e.Subject).HasMaxLength(500);
+        b.HasOne(e => e.Program).WithMany(p => p.Emails).HasForeignKey(e => e.ProgramId);
+    }
+}
+
+public sealed class EmailSendConfiguration : IEntityTypeConfiguration<EmailSend>
+{
+    public void Configure(EntityTypeBuilder<EmailSend> b)
+    {
+        b.ToTable("Sends");
+        b.Property(s => s.MessageId).HasMaxLength(500);
+        b.HasOne(s => s.Email).WithMany().HasForeignKey(s => s.EmailId);
+        b.HasOne(s => s.Person).WithMany().HasForeignKey(s => s.PersonId);
+        b.HasIndex(s => new { s.SentAt, s.EmailId, s.PersonId });
+        b.HasIndex(s => new { s.PersonId, s.SentAt });
+        b.HasIndex(s => s.MessageId);
+    }
+}
+
+public sealed class EmailEventConfiguration : IEntityTypeConfiguration<EmailEvent>
+{
+    public void Configure(EntityTypeBuilder<EmailEvent> b)
+    {
+        b.HasOne(e => e.Send).WithMany().HasForeignKey(e => e.SendId);
+        b.HasIndex(e => new { e.SendId, e.Type });
+        b.HasIndex(e => new { e.PersonId, e.OccurredAt });
+    }
+}

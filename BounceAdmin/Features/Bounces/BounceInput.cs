@@ -1,0 +1,37 @@
+namespace BounceAdmin.Features.Bounces;
+
+/// <summary>
+/// A classified bounce on its way to a person: what every source (DSN ingest, upload, webhook, bench) hands to
+/// <see cref="BounceRulesService"/>.
+/// </summary>
+/// <param name="Recipient">The bounced address; matched case-insensitively.</param>
+/// <param name="Reason">A reason name of <see cref="BounceTaxonomy"/>; the category is derived from it.</param>
+/// <param name="DedupKey">Stable key of this bounce: the same bounce ingested twice carries the same key.</param>
+/// <param name="OccurredAt">When the bounce happened (UTC).</param>
+/// <param name="OriginalMessageId">Message-ID of the bounced message, when the report returned it.</param>
+/// <param name="SendId">The app's own send id (X-BounceAdmin-Send header), when returned.</param>
+public sealed record BounceInput(
+    string Recipient,
+    string Reason,
+    string DedupKey,
+    DateTime OccurredAt,
+    string Source,
+    string? Status = null,
+    int? ReplyCode = null,
+    string? Diagnostic = null,
+    string? RemoteMta = null,
+    string? Rule = null,
+    string? RuleExplanation = null,
+    string? OriginalMessageId = null,
+    long? SendId = null);
+
+/// <summary>What applying one bounce did.</summary>
+public enum ApplyOutcome
+{
+    Applied,
+    Duplicate,
+    Unmatched,
+    NotABounce,
+}
+
+public sealed record ApplyResult(ApplyOutcome Outcome, long? BounceEventId, int? PersonId, string? Changes);

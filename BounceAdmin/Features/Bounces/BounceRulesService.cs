@@ -1,0 +1,264 @@
+using System.Globalization;
+using BounceAdmin.Data;
+using BounceAdmin.Data.Entities;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace BounceAdmin.Features.Bounces;
+
+/// <summary>
+/// Applies classified bounces to people under the rules of SPEC §2–3. Every path that records a bounce (ingest,
+/// upload, webhooks, bench) goes through here, so the rules live in one place:
+/// Category 1 sets Email Suspended, its cause and time (the time only moves forward); Category 2 sets Email Invalid
+/// and its cause; every other category and every non-bounce changes no field. Each change writes an audit entry.
+/// </summary>
+public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+{
+    /// <summary>How far back an open or click makes a Category 2 bounce a suspected false positive.</summary>
+    public static readonly TimeSpan RecentEngagementWindow = TimeSpan.FromDays(30);
+
+    private static readonly string[] SpamWording =
+    [
+        "spam", "blocked", "block list", "blocklist", "blacklist", "policy", "reputation", "rejected for policy",
+        "content", "denied", "not allowed", "banned", "abuse",
+    ];
+
+    /// <summary>Applies one bounce in its own transaction.</summary>
+    public async Task<ApplyResult> ApplyAsync(BounceInput input, CancellationToken ct = default)
+    {
+        var results = await ApplyManyAsync([input], ct);
+        return results[0];
+    }
+
+    /// <summary>
+    /// Applies the bounces of one message together: all of them or, on error, none (one transaction).
+    /// </summary>
+    public Task<IReadOnlyList<ApplyResult>> ApplyManyAsync(IReadOnlyList<BounceInput> inputs, CancellationToken ct = default)
+        => ApplyManyAsync(inputs, ct, isRetry: false);
+
+    private async Task<IReadOnlyList<ApplyResult>> ApplyManyAsync(IReadOnlyList<BounceInput> inputs, CancellationToken ct, bool isRetry)
+    {
+        foreach (var input in inputs)
+        {
+            Validate(input);
+        }
+
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var applied = new List<(ApplyResult Result, BounceEvent? Event)>(inputs.Count);
+        foreach (var input in inputs)
+        {
+            applied.Add(await ApplyInContextAsync(db, input, ct));
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 } && !isRetry)
+        {
+            // A concurrent ingester stored the same bounce between our check and our insert: retry once, which now
+            // sees it as a duplicate.
+            await tx.RollbackAsync(ct);
+            return await ApplyManyAsync(inputs, ct, isRetry: true);
+        }
+
+        await tx.CommitAsync(ct);
+        return applied.Select(a => a.Event is null ? a.Result : a.Result with { BounceEventId = a.Event.Id }).ToList();
+    }
+
+    private static void Validate(BounceInput input)
+    {
+        if (string.IsNullOrWhiteSpace(input.Recipient) || !input.Recipient.Contains('@'))
+        {
+            throw new ArgumentException($"The recipient '{input.Recipient}' is not an email address.", nameof(input));
+        }
+
+        if (string.IsNullOrWhiteSpace(input.DedupKey))
+        {
+            throw new ArgumentException("A bounce needs a de-duplication key.", nameof(input));
+        }
+
+        if (!BounceTaxonomy.AllReasons.Contains(input.Reason))
+        {
+            throw new ArgumentException($"Unknown bounce reason '{input.Reason}'.", nameof(input));
+        }
+    }
+
+    private async Task<(ApplyResult, BounceEvent?)> ApplyInContextAsync(AppDbContext db, BounceInput input, CancellationToken ct)
+    {
+        var dedup = input.DedupKey.Length > 128 ? input.DedupKey[..128] : input.DedupKey;
+        if (await db.BounceEvents.AnyAsync(b => b.DedupKey == dedup, ct)
+            || db.ChangeTracker.Entries<BounceEvent>().Any(e => e.Entity.DedupKey == dedup))
+        {
+            return (new ApplyResult(ApplyOutcome.Duplicate, null, null, null), null);
+        }
+
+        var recipient = input.Recipient.Trim().ToLowerInvariant();
+        var category = BounceTaxonomy.CategoryOf(input.Reason, input.Status, input.ReplyCode);
+        var now = clock.GetUtcNow().UtcDateTime;
+
+        var send = await FindSendAsync(db, input, recipient, ct);
+        var person = send is not null
+            ? await db.People.SingleAsync(p => p.Id == send.PersonId, ct)
+            : await db.People.SingleOrDefaultAsync(p => p.EmailNormalized == recipient, ct);
+
+        var evt = new BounceEvent
+        {
+            Recipient = recipient,
+            RecipientDomain = recipient[(recipient.LastIndexOf('@') + 1)..],
+            Category = category,
+            Reason = input.Reason,
+            Kind = BounceTaxonomy.KindOf(category, input.Reason),
+            Status = Truncate(input.Status, 16),
+            ReplyCode = input.ReplyCode,
+            Diagnostic = Truncate(input.Diagnostic, 4000),
+            RemoteMta = Truncate(input.RemoteMta, 255),
+            Source = Truncate(input.Source, 60)!,
+            Rule = Truncate(input.Rule, 100),
+            RuleExplanation = Truncate(input.RuleExplanation, 500),
+            OriginalMessageId = Truncate(input.OriginalMessageId, 500),
+            OccurredAt = input.OccurredAt.Kind == DateTimeKind.Utc ? input.OccurredAt : input.OccurredAt.ToUniversalTime(),
+            ReceivedAt = now,
+            DedupKey = dedup,
+            Person = person,
+            SendId = send?.Id,
+            EmailId = send?.EmailId,
+        };
+        db.BounceEvents.Add(evt);
+
+        if (!BounceTaxonomy.IsBounce(input.Reason))
+        {
+            evt.Outcome = BounceOutcome.NotABounce;
+            return (new ApplyResult(ApplyOutcome.NotABounce, null, person?.Id, null), evt);
+        }
+
+        if (person is null)
+        {
+            evt.Outcome = BounceOutcome.Unmatched;
+            return (new ApplyResult(ApplyOutcome.Unmatched, null, null, null), evt);
+        }
+
+        evt.Outcome = BounceOutcome.Applied;
+        if (category == BounceTaxonomy.Invalid)
+        {
+            evt.SuspectedFalsePositive = LooksLikeSpamFilter(input.Diagnostic)
+                || await db.EmailEvents.AnyAsync(e => e.PersonId == person.Id
+                    && (e.Type == EmailEventType.Opened || e.Type == EmailEventType.Clicked)
+                    && e.OccurredAt >= evt.OccurredAt - RecentEngagementWindow, ct);
+        }
+
+        evt.Changes = ApplyToPerson(db, person, evt, now);
+        return (new ApplyResult(ApplyOutcome.Applied, null, person.Id, evt.Changes), evt);
+    }
+
+    /// <summary>The field rules; returns a description of what changed, or null.</summary>
+    internal static string? ApplyToPerson(AppDbContext db, Person person, BounceEvent evt, DateTime nowUtc)
+    {
+        var changes = new List<string>();
+        var why = $"Bounce {evt.Reason} (category {evt.Category}{(evt.Status is null ? "" : ", " + evt.Status)}) from {evt.Source}";
+        void Audit(string field, string? oldValue, string? newValue)
+        {
+            db.AuditEntries.Add(new AuditEntry
+            {
+                PersonId = person.Id,
+                At = nowUtc,
+                Actor = "bounce",
+                BounceEvent = evt,
+                Field = field,
+                OldValue = oldValue,
+                NewValue = newValue,
+                Reason = Truncate(why, 2000)!,
+            });
+            changes.Add($"{field}: {oldValue ?? "(empty)"} → {newValue ?? "(empty)"}");
+        }
+
+        var cause = DescribeCause(evt);
+        switch (evt.Category)
+        {
+            case BounceTaxonomy.Block:
+                if (!person.EmailSuspended)
+                {
+                    Audit(FieldLabels.EmailSuspended, "false", "true");
+                    person.EmailSuspended = true;
+                }
+
+                if (person.EmailSuspendedAt is null || evt.OccurredAt > person.EmailSuspendedAt)
+                {
+                    Audit(FieldLabels.EmailSuspendedAt, Format(person.EmailSuspendedAt), Format(evt.OccurredAt));
+                    person.EmailSuspendedAt = evt.OccurredAt;
+                    if (person.EmailSuspendedCause != cause)
+                    {
+                        Audit(FieldLabels.EmailSuspendedCause, person.EmailSuspendedCause, cause);
+                        person.EmailSuspendedCause = cause;
+                    }
+                }
+
+                break;
+
+            case BounceTaxonomy.Invalid:
+                if (!person.EmailInvalid)
+                {
+                    Audit(FieldLabels.EmailInvalid, "false", "true");
+                    person.EmailInvalid = true;
+                    if (person.EmailInvalidCause != cause)
+                    {
+                        Audit(FieldLabels.EmailInvalidCause, person.EmailInvalidCause, cause);
+                        person.EmailInvalidCause = cause;
+                    }
+                }
+
+                break;
+        }
+
+        if (changes.Count == 0)
+        {
+            return null;
+        }
+
+        person.UpdatedAt = nowUtc;
+        return Truncate(string.Join("; ", changes), 1000);
+    }
+
+    /// <summary>The cause text: SMTP reply code, enhanced status and diagnostic.</summary>
+    public static string DescribeCause(BounceEvent evt)
+    {
+        var parts = new List<string>(3);
+        if (evt.ReplyCode is { } code) parts.Add(code.ToString(CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(evt.Status)) parts.Add(evt.Status);
+        var head = parts.Count > 0 ? string.Join(' ', parts) + " " : "";
+        var text = string.IsNullOrWhiteSpace(evt.Diagnostic) ? evt.Reason : evt.Diagnostic.Trim();
+        return Truncate(head + text, 2000)!;
+    }
+
+    internal static string? Format(DateTime? t) => t?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    private static bool LooksLikeSpamFilter(string? diagnostic)
+        => diagnostic is not null && SpamWording.Any(w => diagnostic.Contains(w, StringComparison.OrdinalIgnoreCase));
+
+    private static async Task<EmailSend?> FindSendAsync(AppDbContext db, BounceInput input, string recipient, CancellationToken ct)
+    {
+        EmailSend? send = null;
+        if (input.SendId is { } id)
+        {
+            send = await db.Sends.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
+        }
+
+        if (send is null && !string.IsNullOrWhiteSpace(input.OriginalMessageId))
+        {
+            var mid = input.OriginalMessageId.Trim().Trim('<', '>');
+            send = await db.Sends.AsNoTracking().FirstOrDefaultAsync(s => s.MessageId == mid, ct);
+        }
+
+        // A send only counts as the match if it went to this recipient: a forwarded or aliased bounce keeps the person.
+        if (send is not null
+            && !await db.People.AnyAsync(p => p.Id == send.PersonId && p.EmailNormalized == recipient, ct))
+        {
+            return null;
+        }
+
+        return send;
+    }
+
+    private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
+}

@@ -1,0 +1,10 @@
+namespace BounceAdmin.Features.Bounces;
+
+public static class BouncesRegistration
+{
+    public static IServiceCollection AddBounces(this IServiceCollection services)
+    {
+        services.AddScoped<BounceRulesService>();
+        return services;
+    }
+}

@@ -1,0 +1,25 @@
+using BounceAdmin.Features.Bounces;
+using BounceAdmin.Features.Health;
+using BounceAdmin.Features.People;
+using BounceAdmin.Features.Reports;
+
+namespace BounceAdmin.Features;
+
+/// <summary>Each feature registers its own services and endpoints; this only lists the features.</summary>
+public static class FeatureRegistration
+{
+    public static IServiceCollection AddFeatures(this IServiceCollection services)
+    {
+        services.AddPeople();
+        services.AddBounces();
+        services.AddReports();
+        services.AddScoped<BounceAdmin.Features.DemoData.DemoDataSeeder>();
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapFeatures(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapHealth();
+        return endpoints;
+    }
+}

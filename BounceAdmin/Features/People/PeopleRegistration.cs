@@ -1,0 +1,10 @@
+namespace BounceAdmin.Features.People;
+
+public static class PeopleRegistration
+{
+    public static IServiceCollection AddPeople(this IServiceCollection services)
+    {
+        services.AddScoped<PersonAdminService>();
+        return services;
+    }
+}

@@ -1,0 +1,35 @@
+using BounceAdmin.Data.Entities;
+
+namespace BounceAdmin.Features.People;
+
+/// <summary>
+/// The derived states of SPEC §2, always computed from the stored fields and the current time, never stored.
+/// </summary>
+public sealed record PersonStatus(bool SuspendedNow, bool Mailable, IReadOnlyList<string> NotMailableReasons, DateTime? MailableAgainAt)
+{
+    /// <summary>How long a Category 1 bounce keeps a person from marketing email.</summary>
+    public static readonly TimeSpan SuspensionLength = TimeSpan.FromHours(24);
+
+    public static bool IsSuspendedNow(DateTime? emailSuspendedAt, DateTime nowUtc)
+        => emailSuspendedAt is { } at && nowUtc < at + SuspensionLength;
+
+    public static PersonStatus Of(Person p, DateTime nowUtc)
+        => Of(p.Email, p.Blocklisted, p.EmailInvalid, p.MarketingSuspended, p.Unsubscribed, p.EmailSuspendedAt, nowUtc);
+
+    public static PersonStatus Of(string? email, bool blocklisted, bool emailInvalid, bool marketingSuspended, bool unsubscribed,
+        DateTime? emailSuspendedAt, DateTime nowUtc)
+    {
+        var reasons = new List<string>(2);
+        if (string.IsNullOrWhiteSpace(email)) reasons.Add("No email address");
+        if (blocklisted) reasons.Add("Blocklisted");
+        if (emailInvalid) reasons.Add("Email Invalid");
+        if (marketingSuspended) reasons.Add("Marketing Suspended");
+        if (unsubscribed) reasons.Add("Unsubscribed");
+
+        var suspendedNow = IsSuspendedNow(emailSuspendedAt, nowUtc);
+        if (suspendedNow) reasons.Add("Email Suspended (within 24 hours)");
+
+        DateTime? againAt = suspendedNow && reasons.Count == 1 ? emailSuspendedAt!.Value + SuspensionLength : null;
+        return new PersonStatus(suspendedNow, reasons.Count == 0, reasons, againAt);
+    }
+}

@@ -1,0 +1,9 @@
+namespace BounceAdmin.Features.Reports;
+
+public static class ReportsRegistration
+{
+    public static IServiceCollection AddReports(this IServiceCollection services)
+    {
+        return services;
+    }
+}
