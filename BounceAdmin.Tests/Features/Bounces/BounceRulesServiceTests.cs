@@ -77,7 +77,6 @@ public sealed class BounceRulesServiceTests : IDisposable
     [InlineData("onhold", null)]
     [InlineData("vacation", null)]
     [InlineData("delivered", "2.0.0")]
-    [InlineData("feedback", null)]
     [InlineData("notaccept", "4.3.2")]
     public async Task OtherCategoriesAndNonBouncesChangeNoField(string reason, string? status)
     {
@@ -94,6 +93,21 @@ public sealed class BounceRulesServiceTests : IDisposable
         Assert.Null(p.EmailInvalidCause);
         Assert.Equal(versionBefore, p.Version);
         Assert.Empty(Audit(person.Id));
+    }
+
+    [Fact]
+    public async Task AComplaintUnsubscribesThePersonAndLeavesTheBounceFieldsAlone()
+    {
+        var person = _db.NewContext().AddPerson("fb@example.com");
+
+        var result = await _rules.ApplyAsync(Bounce("fb@example.com", "feedback", TestData.Now));
+
+        Assert.Equal(ApplyOutcome.NotABounce, result.Outcome);
+        var p = Reload(person.Id);
+        Assert.True(p.Unsubscribed);
+        Assert.False(p.EmailInvalid);
+        Assert.False(p.EmailSuspended);
+        Assert.Single(Audit(person.Id), a => a.Field == "Unsubscribed" && a.NewValue == "true");
     }
 
     [Fact]

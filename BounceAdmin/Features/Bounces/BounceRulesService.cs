@@ -130,6 +130,19 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
         if (!BounceTaxonomy.IsBounce(input.Reason))
         {
             evt.Outcome = BounceOutcome.NotABounce;
+            if (input.Reason == "feedback" && person is { Unsubscribed: false })
+            {
+                // A complaint (feedback-loop report) unsubscribes the person; it never touches the bounce fields.
+                person.Unsubscribed = true;
+                person.UpdatedAt = now;
+                evt.Changes = "Unsubscribed: false → true (complaint)";
+                db.AuditEntries.Add(new AuditEntry
+                {
+                    PersonId = person.Id, At = now, Actor = "bounce", BounceEvent = evt, Field = "Unsubscribed",
+                    OldValue = "false", NewValue = "true", Reason = $"Complaint (feedback report) from {evt.Source}",
+                });
+            }
+
             return (new ApplyResult(ApplyOutcome.NotABounce, null, person?.Id, null), evt);
         }
 
