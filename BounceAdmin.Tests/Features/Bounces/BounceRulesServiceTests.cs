@@ -172,6 +172,20 @@ public sealed class BounceRulesServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task AnUnmatchedBounceIsAppliedWhenItsPersonAppearsLater()
+    {
+        await _rules.ApplyAsync(Bounce("late@example.com", "userunknown", TestData.Now.AddDays(-1), status: "5.1.1"));
+        var person = _db.NewContext().AddPerson("Late@Example.com");
+
+        var matched = await _rules.RematchUnmatchedAsync();
+
+        Assert.Equal(1, matched);
+        Assert.True(Reload(person.Id).EmailInvalid);
+        Assert.Contains(Audit(person.Id), a => a.Field == FieldLabels.EmailInvalid && a.BounceEventId != null);
+        Assert.Equal(0, await _rules.RematchUnmatchedAsync());
+    }
+
+    [Fact]
     public async Task BounceIsMatchedToTheExactSendByMessageId()
     {
         using var setup = _db.NewContext();
