@@ -110,7 +110,7 @@ public sealed class PeoplePagesTests : BunitTestBase
         Assert.NotNull(cut.Find("[data-testid=person-info]"));
         Assert.Empty(cut.FindAll("[data-testid=bounces-table]"));
 
-        cut.FindAll(".mud-tab")[1].Click();
+        cut.Find("[data-testid=tab-bounces]").Click();
 
         cut.WaitForAssertion(() => Assert.Contains("user unknown", cut.Find("code.bounce-diagnostic").TextContent));
         Assert.Contains("dsn-status-5.1.1", cut.Find("[data-testid=bounce-explain]").TextContent);
@@ -151,7 +151,7 @@ public sealed class PeoplePagesTests : BunitTestBase
         Assert.Contains("Mailable", cut.Find("[data-testid=person-header]").TextContent);
         snackbars.WaitForAssertion(() => Assert.Contains("Email Invalid unchecked", snackbars.Markup));
 
-        cut.FindAll(".mud-tab")[3].Click();
+        cut.Find("[data-testid=tab-audit]").Click();
         cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=audit-row]").Count));
         Assert.Contains("Bounce was a spam-filter false positive", cut.Find("[data-testid=audit-table]").TextContent);
         Assert.Contains("true → false", cut.Find("[data-testid=audit-table]").TextContent);
