@@ -74,6 +74,26 @@ public sealed class PeoplePagesTests : BunitTestBase
     }
 
     [Fact]
+    public void ChoosingAStatusUpdatesTheUrlAndTheGrid()
+    {
+        SignInAs(Roles.Admin);
+        SeedPeople();
+        Nav.NavigateTo("people?q=%40example");
+        var popovers = Ctx.Render<MudPopoverProvider>();
+        var cut = Ctx.Render<PeoplePage>();
+        cut.WaitForAssertion(() => Assert.Equal(["ann@example.com", "bad@example.com"], GridEmails(cut)));
+
+        var select = cut.Find("[data-testid=people-status]").Closest(".mud-input-control")!;
+        Assert.Equal("Status", select.QuerySelector("label")!.TextContent.Trim());
+        select.MouseDown();
+        popovers.WaitForAssertion(() => Assert.Contains("Mailable", popovers.Markup));
+        popovers.FindAll(".mud-list-item").Single(i => i.TextContent.Trim() == "Email Invalid").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(["bad@example.com"], GridEmails(cut)));
+        Assert.EndsWith("people?q=%40example&status=invalid", Nav.Uri);
+    }
+
+    [Fact]
     public void NoMatchShowsTheEmptyStateWithAHint()
     {
         SignInAs(Roles.Manager);
