@@ -358,6 +358,7 @@ public sealed class PeopleServiceTests : IDisposable
     [InlineData("mailable", PeopleStatusFilter.Mailable)]
     [InlineData("2", null)]
     [InlineData("bogus", null)]
+    [InlineData("invalid,suspended", null)]
     [InlineData(null, null)]
     public void StatusQueryValuesParse(string? value, PeopleStatusFilter? expected)
         => Assert.Equal(expected, PeopleQuery.ParseStatus(value));

@@ -53,8 +53,14 @@ public sealed record PeopleQuery(
     public const int MaxPageSize = 200;
 
     /// <summary>Reads the <c>status</c> query-string value (invalid, suspended, unmailable, mailable); anything else is no filter.</summary>
-    public static PeopleStatusFilter? ParseStatus(string? value)
-        => Enum.TryParse<PeopleStatusFilter>(value, ignoreCase: true, out var s) && Enum.IsDefined(s) && !int.TryParse(value, out _) ? s : null;
+    public static PeopleStatusFilter? ParseStatus(string? value) => value?.Trim().ToLowerInvariant() switch
+    {
+        "invalid" => PeopleStatusFilter.Invalid,
+        "suspended" => PeopleStatusFilter.Suspended,
+        "unmailable" => PeopleStatusFilter.Unmailable,
+        "mailable" => PeopleStatusFilter.Mailable,
+        _ => null,
+    };
 
     /// <summary>The <c>status</c> query-string value of a filter, lower case.</summary>
     public static string? StatusToQuery(PeopleStatusFilter? status) => status?.ToString().ToLowerInvariant();
