@@ -145,8 +145,10 @@ public sealed class PersonInfoTabTests : BunitTestBase
             .QuerySelector("label")!.TextContent.Trim());
         Assert.True(dialogs.Find("[data-testid=reset-invalid-confirm]").HasAttribute("disabled"));
 
+        Assert.DoesNotContain("A reason is required", dialogs.Markup);
         dialogs.Find("[data-testid=reset-invalid-reason]").Input("   ");
         Assert.True(dialogs.Find("[data-testid=reset-invalid-confirm]").HasAttribute("disabled"));
+        dialogs.WaitForAssertion(() => Assert.Contains("A reason is required", dialogs.Markup));
 
         using var db = Db.NewContext();
         Assert.True(db.People.Single(p => p.Id == id).EmailInvalid);
