@@ -106,6 +106,14 @@ public sealed class BrowserFixture : IAsyncLifetime
         await Assertions.Expect(page.GetByTestId("current-user")).ToHaveTextAsync(email);
     }
 
+    /// <summary>
+    /// Waits for the page's <c>data-testid="page-ready"</c> marker, rendered once the Blazor circuit is up and the first
+    /// data is loaded. Text typed into a prerendered input before that is lost when the circuit takes over. Pages without
+    /// the marker: wait for something they only show when interactive (e.g. grid rows from ServerData).
+    /// </summary>
+    public static Task WaitForPageReadyAsync(IPage page)
+        => Assertions.Expect(page.GetByTestId("page-ready")).ToBeAttachedAsync();
+
     /// <summary>With BOUNCEADMIN_SCREENSHOTS=1, saves a README screenshot as wwwroot-assets/screenshots/&lt;name&gt;.png.</summary>
     public static async Task ReadmeScreenshotAsync(IPage page, string name)
     {
