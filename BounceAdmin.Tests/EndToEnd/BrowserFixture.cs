@@ -43,6 +43,8 @@ public sealed class BrowserFixture : IAsyncLifetime
 
         // Demo data makes the README screenshots worth looking at; the journeys themselves arrange what they need.
         _app = E2EEnvironment.SaveReadmeScreenshots ? KestrelBounceAdminFactory.WithDemoData() : new KestrelBounceAdminFactory();
+        // Expect(...) waits 5 s by default; two busy cores and a Blazor round-trip can need more.
+        Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

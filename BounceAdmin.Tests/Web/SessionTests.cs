@@ -2,6 +2,10 @@ using System.Net;
 using System.Text.RegularExpressions;
 using BounceAdmin.Identity;
 using BounceAdmin.Tests.TestInfrastructure;
+using BounceAdmin.Data;
+using BounceAdmin.Features.Admin;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Net.Http.Headers;
 
 namespace BounceAdmin.Tests.Web;
@@ -91,5 +95,30 @@ public sealed class SessionTests(BounceAdminFactory app)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains(email, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task LockingAUserEndsTheirSessionAtOnce()
+    {
+        var email = await app.CreateUserAsync(Roles.Marketer);
+        using var client = await app.LoginAsync(email);
+        using (var before = await client.GetAsync("/"))
+        {
+            Assert.Equal(HttpStatusCode.OK, before.StatusCode);
+        }
+
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+            var id = (await users.FindByEmailAsync(email))!.Id;
+            var admin = new UserAdminService(app.Services.GetRequiredService<IServiceScopeFactory>(),
+                FixedCurrentUser.For(IdentitySeeder.AdminEmail, Roles.Admin), TimeProvider.System);
+            var result = await admin.LockAsync(id);
+            Assert.True(result.Succeeded, string.Join(" ", result.Errors));
+        }
+
+        using var after = await client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.Redirect, after.StatusCode);
+        Assert.Contains("/Account/Login", after.Headers.Location?.ToString());
     }
 }

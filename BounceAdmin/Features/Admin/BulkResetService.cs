@@ -107,8 +107,9 @@ public sealed class BulkResetService(IDbContextFactory<AppDbContext> dbFactory, 
         var batches = await db.AuditEntries.AsNoTracking()
             .Where(a => a.BatchId != null && a.Field == FieldLabels.EmailInvalid && a.OldValue == "true" && a.NewValue == "false")
             .GroupBy(a => a.BatchId)
-            .Select(g => new { BatchId = g.Key!.Value, At = g.Max(a => a.At), Actor = g.Min(a => a.Actor), Reason = g.Min(a => a.Reason), People = g.Count() })
+            .Select(g => new { BatchId = g.Key!.Value, At = g.Max(a => a.At), LastId = g.Max(a => a.Id), Actor = g.Min(a => a.Actor), Reason = g.Min(a => a.Reason), People = g.Count() })
             .OrderByDescending(b => b.At)
+            .ThenByDescending(b => b.LastId)
             .Take(take)
             .ToListAsync(ct);
 
