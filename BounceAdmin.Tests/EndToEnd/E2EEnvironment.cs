@@ -56,7 +56,5 @@ public sealed class E2EFactAttribute : FactAttribute
         {
             Skip = E2EEnvironment.SkipReason;
         }
-
-        Timeout = 0;
     }
 }
