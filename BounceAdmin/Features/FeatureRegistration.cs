@@ -1,3 +1,4 @@
+using BounceAdmin.Features.Admin;
 using BounceAdmin.Features.Bounces;
 using BounceAdmin.Features.Health;
 using BounceAdmin.Features.People;
@@ -13,6 +14,7 @@ public static class FeatureRegistration
         services.AddPeople();
         services.AddBounces();
         services.AddReports();
+        services.AddAdmin();
         services.AddScoped<BounceAdmin.Features.DemoData.DemoDataSeeder>();
         return services;
     }
