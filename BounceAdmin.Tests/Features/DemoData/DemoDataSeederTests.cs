@@ -5,6 +5,7 @@ using BounceAdmin.Features.DemoData;
 using BounceAdmin.Features.People;
 using BounceAdmin.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
@@ -23,7 +24,10 @@ public sealed class DemoDataSeederTests(DemoDataSeederTests.SeededDatabase seede
         public DemoDataSummary? First { get; private set; }
 
         public DemoDataSeeder NewSeeder()
-            => new(Db.Factory, new BounceRulesService(Db.Factory, Clock), Clock, NullLogger<DemoDataSeeder>.Instance);
+            => new(Db.Factory, new BounceRulesService(Db.Factory, Clock), Clock, Log);
+
+        /// <summary>The seeder's own log line, with its phase timings.</summary>
+        public ListLogger Log { get; } = new();
 
         public async Task InitializeAsync() => First = await NewSeeder().SeedIfEmptyAsync();
 
@@ -41,6 +45,7 @@ public sealed class DemoDataSeederTests(DemoDataSeederTests.SeededDatabase seede
     {
         Assert.NotNull(seeded.First);
         output.WriteLine($"Seed: {seeded.First}");
+        seeded.Log.Lines.ForEach(output.WriteLine);
         await using var db = seeded.Db.NewContext();
         Assert.True(await db.People.CountAsync() >= 5000);
         Assert.Equal(3, await db.Programs.CountAsync());
@@ -151,4 +156,17 @@ public sealed class DemoDataSeederTests(DemoDataSeederTests.SeededDatabase seede
             await a.People.OrderBy(p => p.Id).Take(50).Select(p => p.EmailNormalized).ToListAsync(),
             await b.People.OrderBy(p => p.Id).Take(50).Select(p => p.EmailNormalized).ToListAsync());
     }
+}
+
+/// <summary>Keeps log lines so a test can print them.</summary>
+public sealed class ListLogger : ILogger<DemoDataSeeder>
+{
+    public List<string> Lines { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        => Lines.Add(formatter(state, exception));
 }

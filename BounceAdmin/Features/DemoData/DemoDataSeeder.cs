@@ -8,6 +8,9 @@ using BounceAdmin.Features.People;
 using Bogus;
 using Person = BounceAdmin.Data.Entities.Person;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BounceAdmin.Features.DemoData;
 
@@ -35,8 +38,7 @@ public sealed class DemoDataSeeder(
 
     public const int PeopleWithoutEmail = 25;
 
-    private const int InsertChunk = 2000;
-    private const int BounceChunk = 250;
+    private const int BounceChunk = 100;
 
     private static readonly (string Domain, double Weight)[] FreeMail =
         [("gmail.com", 30), ("yahoo.com", 13), ("outlook.com", 11), ("hotmail.com", 8)];
@@ -110,8 +112,10 @@ public sealed class DemoDataSeeder(
         var watch = Stopwatch.StartNew();
         var plan = new DemoPlan(clock.GetUtcNow().UtcDateTime);
         plan.Build();
+        var planned = watch.Elapsed;
 
         var (sends, events) = await InsertAsync(plan, ct);
+        var inserted = watch.Elapsed;
 
         // Bounces in time order, so a late suspension moves Email Suspended At forward exactly as live ingestion would.
         var inputs = plan.Bounces.OrderBy(b => b.OccurredAt).Select(b => b.ToInput()).ToList();
@@ -122,8 +126,10 @@ public sealed class DemoDataSeeder(
 
         watch.Stop();
         var summary = new DemoDataSummary(plan.People.Count, Programs.Length, Schedule.Length, sends, events, inputs.Count, watch.Elapsed);
-        logger.LogInformation("Demo data seeded in {Elapsed} ms: {People} people, {Emails} emails, {Sends} sends, {Events} events, {Bounces} bounce reports",
-            (long)summary.Elapsed.TotalMilliseconds, summary.People, summary.Emails, summary.Sends, summary.EmailEvents, summary.Bounces);
+        logger.LogInformation(
+            "Demo data seeded in {Elapsed} ms (plan {Plan} ms, insert {Insert} ms, bounces {Bounces} ms): {People} people, {Emails} emails, {Sends} sends, {Events} events, {BounceCount} bounce reports",
+            (long)summary.Elapsed.TotalMilliseconds, (long)planned.TotalMilliseconds, (long)(inserted - planned).TotalMilliseconds,
+            (long)(summary.Elapsed - inserted).TotalMilliseconds, summary.People, summary.Emails, summary.Sends, summary.EmailEvents, summary.Bounces);
         return summary;
     }
 
@@ -134,11 +140,25 @@ public sealed class DemoDataSeeder(
         db.ChangeTracker.AutoDetectChangesEnabled = false;
         await using var tx = await db.Database.BeginTransactionAsync(ct);
 
-        foreach (var chunk in plan.People.Chunk(InsertChunk))
+        // People are read back in insertion order to learn their ids (ids are ascending within the transaction).
+        var lastIdBefore = await db.People.MaxAsync(p => (int?)p.Id, ct) ?? 0;
+        string[] personColumns =
+        [
+            nameof(Person.Email), nameof(Person.EmailNormalized), nameof(Person.EmailDomain), nameof(Person.FirstName), nameof(Person.LastName),
+            nameof(Person.Company), nameof(Person.EmailSuspended), nameof(Person.EmailInvalid), nameof(Person.Unsubscribed),
+            nameof(Person.MarketingSuspended), nameof(Person.Blocklisted), nameof(Person.IsDeleted), nameof(Person.CreatedAt),
+            nameof(Person.UpdatedAt), nameof(Person.Version),
+        ];
+        var personRows = plan.People.Select(p => p.Entity).Select(p => new object?[]
         {
-            db.People.AddRange(chunk.Select(p => p.Entity));
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
+            p.Email, p.EmailNormalized, p.EmailDomain, p.FirstName, p.LastName, p.Company, p.EmailSuspended, p.EmailInvalid, p.Unsubscribed,
+            p.MarketingSuspended, p.Blocklisted, p.IsDeleted, p.CreatedAt, p.UpdatedAt, p.Version,
+        });
+        await InsertRowsAsync(db, typeof(Person), personColumns, personRows, ct);
+        var personIds = await db.People.Where(p => p.Id > lastIdBefore).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
+        for (var i = 0; i < plan.People.Count; i++)
+        {
+            plan.People[i].Entity.Id = personIds[i];
         }
 
         var programs = Programs.Select(name => new MarketingProgram { Name = name, CreatedAt = plan.Now.AddDays(-120) }).ToList();
@@ -154,28 +174,79 @@ public sealed class DemoDataSeeder(
         await db.SaveChangesAsync(ct);
         db.ChangeTracker.Clear();
 
-        int sendCount = 0, eventCount = 0;
-        foreach (var chunk in plan.Sends.Chunk(InsertChunk))
-        {
-            foreach (var s in chunk)
-            {
-                s.Entity.EmailId = emails[s.EmailIndex].Id;
-                s.Entity.PersonId = s.Person.Entity.Id;
-                db.Sends.Add(s.Entity);
-                foreach (var (type, at) in s.Events)
-                {
-                    db.EmailEvents.Add(new EmailEvent { Send = s.Entity, PersonId = s.Entity.PersonId, EmailId = s.Entity.EmailId, Type = type, OccurredAt = at });
-                    eventCount++;
-                }
-            }
+        // Sends and events are tens of thousands of rows: EF's per-entity work would take seconds, a prepared INSERT
+        // on the same transaction takes a fraction of that. Table and column names come from the EF model.
+        var sendRows = plan.Sends.Select(s => new object?[] { emails[s.EmailIndex].Id, s.Person.Entity.Id, s.Entity.SentAt, s.Entity.MessageId });
+        await InsertRowsAsync(db, typeof(EmailSend),
+            [nameof(EmailSend.EmailId), nameof(EmailSend.PersonId), nameof(EmailSend.SentAt), nameof(EmailSend.MessageId)], sendRows, ct);
 
-            await db.SaveChangesAsync(ct);
-            db.ChangeTracker.Clear();
-            sendCount += chunk.Length;
+        var emailIds = emails.Select(e => e.Id).ToList();
+        var sendIds = await db.Sends.AsNoTracking()
+            .Where(s => emailIds.Contains(s.EmailId))
+            .Select(s => new { s.Id, s.MessageId })
+            .ToDictionaryAsync(s => s.MessageId!, s => s.Id, StringComparer.Ordinal, ct);
+        foreach (var send in plan.Sends)
+        {
+            send.Entity.Id = sendIds[send.Entity.MessageId!];
+            send.Entity.EmailId = emails[send.EmailIndex].Id;
+            send.Entity.PersonId = send.Person.Entity.Id;
         }
+
+        var eventRows = plan.Sends.SelectMany(s => s.Events.Select(e => new object?[] { s.Entity.Id, s.Entity.PersonId, s.Entity.EmailId, e.Type, e.At }));
+        var eventCount = await InsertRowsAsync(db, typeof(EmailEvent),
+            [nameof(EmailEvent.SendId), nameof(EmailEvent.PersonId), nameof(EmailEvent.EmailId), nameof(EmailEvent.Type), nameof(EmailEvent.OccurredAt)],
+            eventRows, ct);
+        var sendCount = plan.Sends.Count;
 
         await tx.CommitAsync(ct);
         return (sendCount, eventCount);
+    }
+
+    /// <summary>
+    /// Inserts rows with one prepared command inside the context's current transaction, converting each value as the
+    /// EF model would (so the UTC converter and enum mappings apply). Returns the number of rows.
+    /// </summary>
+    private static async Task<int> InsertRowsAsync(AppDbContext db, Type entity, string[] properties, IEnumerable<object?[]> rows, CancellationToken ct)
+    {
+        var entityType = db.Model.FindEntityType(entity)!;
+        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
+        var props = properties.Select(p => entityType.FindProperty(p)!).ToArray();
+        var sql = db.GetService<ISqlGenerationHelper>();
+
+        await using var cmd = db.Database.GetDbConnection().CreateCommand();
+        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+        cmd.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ("
+            + string.Join(", ", props.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
+            + ") VALUES (" + string.Join(", ", props.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))) + ")";
+        var parameters = props.Select((_, i) =>
+        {
+            var parameter = cmd.CreateParameter();
+            parameter.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
+            cmd.Parameters.Add(parameter);
+            return parameter;
+        }).ToArray();
+        var converters = props.Select(p => p.GetTypeMapping().Converter).ToArray();
+        await cmd.PrepareAsync(ct);
+
+        var count = 0;
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < row.Length; i++)
+            {
+                var value = row[i] is { } v && converters[i] is { } converter ? converter.ConvertToProvider(v) : row[i];
+                parameters[i].Value = value switch
+                {
+                    null => DBNull.Value,
+                    Enum e => Convert.ToInt32(e, CultureInfo.InvariantCulture),
+                    _ => value,
+                };
+            }
+
+            await cmd.ExecuteNonQueryAsync(ct);
+            count++;
+        }
+
+        return count;
     }
 
     private enum Profile
