@@ -77,6 +77,40 @@ public sealed class BouncesPageTests : BunitTestBase
     }
 
     [Fact]
+    public async Task TypingADomainFiltersTheGridAndWritesTheUrl()
+    {
+        await SeedAsync();
+        SignInAs(Roles.Marketer);
+        var cut = Ctx.Render<BouncesPage>();
+        cut.WaitForAssertion(() => Assert.Equal(All.Length, cut.FindAll("tbody tr.mud-table-row").Count));
+
+        cut.Find("input[aria-label='Filter by receiving domain']").Input("yahoo");
+
+        cut.WaitForAssertion(() =>
+        {
+            var rows = cut.FindAll("tbody tr.mud-table-row");
+            Assert.Equal(2, rows.Count);
+            Assert.All(rows, r => Assert.Contains("bob@yahoo.com", r.TextContent));
+        }, TimeSpan.FromSeconds(5));
+        Assert.Contains("domain=yahoo", Ctx.Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
+    public async Task TheFalsePositiveCheckboxFilters()
+    {
+        await SeedAsync();
+        SignInAs(Roles.Marketer);
+        var cut = Ctx.Render<BouncesPage>();
+        cut.WaitForAssertion(() => Assert.Equal(All.Length, cut.FindAll("tbody tr.mud-table-row").Count));
+
+        cut.Find("input[type=checkbox]").Change(true);
+
+        cut.WaitForAssertion(() => Assert.Contains("dave@contoso.com", cut.Find("tbody tr.mud-table-row").TextContent));
+        Assert.Single(cut.FindAll("tbody tr.mud-table-row"));
+        Assert.Contains("fp=true", Ctx.Services.GetRequiredService<NavigationManager>().Uri);
+    }
+
+    [Fact]
     public async Task ABounceInTheUrlOpensItsExplanation()
     {
         await SeedAsync();
