@@ -110,6 +110,9 @@ public sealed class DemoDataSeederTests(DemoDataSeederTests.SeededDatabase seede
         Assert.True(await db.People.AnyAsync(p => p.EmailInvalid && p.EmailInvalidCause != null));
         Assert.True(await db.People.AnyAsync(p => p.Unsubscribed));
         Assert.True(await db.People.AnyAsync(p => p.Email == null));
+
+        // A person suspended twice: the second bounce moved Email Suspended At forward, with its own audit entry.
+        Assert.True(await db.People.AnyAsync(p => db.AuditEntries.Count(a => a.PersonId == p.Id && a.Field == FieldLabels.EmailSuspendedAt) >= 2));
     }
 
     [Fact]

@@ -446,8 +446,16 @@ public sealed class DemoDataSeeder(
             }
 
             // Recent sends have partly not been answered yet: they count as Pending.
-            if (age < TimeSpan.FromDays(3) && _rnd.Bool(age < TimeSpan.FromDays(1) ? 0.4f : 0.12f))
+            if (age < TimeSpan.FromDays(3) && _rnd.Bool(age < TimeSpan.FromDays(1) ? 0.15f : 0.05f))
             {
+                return;
+            }
+
+            // Someone suspended before (and mailable again) is more likely to hit the same block again: the later bounce
+            // moves Email Suspended At forward, which the audit log then shows as history.
+            if (person.SuspendedAt is not null && _rnd.Bool(0.1f))
+            {
+                AddBounce(send, Pick(Weighted(BlockReasons), person.Entity.EmailDomain!), Capped(sentAt.AddSeconds(_rnd.Int(5, 600))));
                 return;
             }
 
