@@ -133,6 +133,19 @@ public sealed class BouncesPageTests : BunitTestBase
     }
 
     [Fact]
+    public async Task ACallerWithoutARoleSeesAFriendlyMessageAndNoData()
+    {
+        await SeedAsync();
+        Ctx.Services.AddScoped<ICurrentUser>(_ => FixedCurrentUser.Anonymous);
+
+        var cut = Ctx.Render<BouncesPage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("You must be signed in.", cut.Find(".mud-alert").TextContent));
+        Assert.Empty(cut.FindAll("tbody tr.mud-table-row"));
+        Assert.DoesNotContain("Exception", cut.Markup);
+    }
+
+    [Fact]
     public void EveryFilterHasALabel()
     {
         SignInAs(Roles.Marketer);
