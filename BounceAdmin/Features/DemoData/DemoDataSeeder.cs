@@ -510,10 +510,11 @@ public sealed class DemoDataSeeder(
             }
             else if (extra < 0.0045)
             {
-                // A complaint report: recorded, and the person is unsubscribed.
+                // A complaint report: the rules service unsubscribes the person (with an audit entry) when it is applied;
+                // the plan only stops mailing them from then on.
                 var at = Capped(deliveredAt.AddHours(_rnd.Double(1, 30)));
                 AddBounce(send, Pick("feedback", send.Person.Entity.EmailDomain!), at);
-                Unsubscribe(send.Person, at);
+                send.Person.UnsubscribedAt ??= at;
                 return;
             }
 
