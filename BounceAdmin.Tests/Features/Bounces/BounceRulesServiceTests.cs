@@ -77,7 +77,6 @@ public sealed class BounceRulesServiceTests : IDisposable
     [InlineData("onhold", null)]
     [InlineData("vacation", null)]
     [InlineData("delivered", "2.0.0")]
-    [InlineData("feedback", null)]
     [InlineData("notaccept", "4.3.2")]
     public async Task OtherCategoriesAndNonBouncesChangeNoField(string reason, string? status)
     {
@@ -94,6 +93,21 @@ public sealed class BounceRulesServiceTests : IDisposable
         Assert.Null(p.EmailInvalidCause);
         Assert.Equal(versionBefore, p.Version);
         Assert.Empty(Audit(person.Id));
+    }
+
+    [Fact]
+    public async Task AComplaintUnsubscribesThePersonAndLeavesTheBounceFieldsAlone()
+    {
+        var person = _db.NewContext().AddPerson("fb@example.com");
+
+        var result = await _rules.ApplyAsync(Bounce("fb@example.com", "feedback", TestData.Now));
+
+        Assert.Equal(ApplyOutcome.NotABounce, result.Outcome);
+        var p = Reload(person.Id);
+        Assert.True(p.Unsubscribed);
+        Assert.False(p.EmailInvalid);
+        Assert.False(p.EmailSuspended);
+        Assert.Single(Audit(person.Id), a => a.Field == "Unsubscribed" && a.NewValue == "true");
     }
 
     [Fact]
@@ -155,6 +169,20 @@ public sealed class BounceRulesServiceTests : IDisposable
         Assert.Equal(BounceOutcome.Unmatched, evt.Outcome);
         Assert.Null(evt.PersonId);
         Assert.Equal("nowhere.example", evt.RecipientDomain);
+    }
+
+    [Fact]
+    public async Task AnUnmatchedBounceIsAppliedWhenItsPersonAppearsLater()
+    {
+        await _rules.ApplyAsync(Bounce("late@example.com", "userunknown", TestData.Now.AddDays(-1), status: "5.1.1"));
+        var person = _db.NewContext().AddPerson("Late@Example.com");
+
+        var matched = await _rules.RematchUnmatchedAsync();
+
+        Assert.Equal(1, matched);
+        Assert.True(Reload(person.Id).EmailInvalid);
+        Assert.Contains(Audit(person.Id), a => a.Field == FieldLabels.EmailInvalid && a.BounceEventId != null);
+        Assert.Equal(0, await _rules.RematchUnmatchedAsync());
     }
 
     [Fact]

@@ -67,6 +67,34 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
         return applied.Select(a => a.Event is null ? a.Result : a.Result with { BounceEventId = a.Event.Id }).ToList();
     }
 
+    /// <summary>
+    /// Re-matches unmatched bounces whose recipient now belongs to a person (e.g. after an import) and applies them
+    /// under the same rules, oldest first so Email Suspended At ends on the newest. Returns how many were matched.
+    /// </summary>
+    public async Task<int> RematchUnmatchedAsync(CancellationToken ct = default)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var candidates = await db.BounceEvents
+            .Where(b => b.Outcome == BounceOutcome.Unmatched && db.People.Any(p => p.EmailNormalized == b.Recipient))
+            .OrderBy(b => b.OccurredAt)
+            .Select(b => b.Id)
+            .ToListAsync(ct);
+        foreach (var id in candidates)
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var evt = await db.BounceEvents.SingleAsync(b => b.Id == id, ct);
+            var person = await db.People.SingleAsync(p => p.EmailNormalized == evt.Recipient, ct);
+            evt.Person = person;
+            evt.Outcome = BounceOutcome.Applied;
+            evt.Changes = ApplyToPerson(db, person, evt, clock.GetUtcNow().UtcDateTime);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+            db.ChangeTracker.Clear();
+        }
+
+        return candidates.Count;
+    }
+
     private static void Validate(BounceInput input)
     {
         if (string.IsNullOrWhiteSpace(input.Recipient) || !input.Recipient.Contains('@'))
@@ -130,6 +158,19 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
         if (!BounceTaxonomy.IsBounce(input.Reason))
         {
             evt.Outcome = BounceOutcome.NotABounce;
+            if (input.Reason == "feedback" && person is { Unsubscribed: false })
+            {
+                // A complaint (feedback-loop report) unsubscribes the person; it never touches the bounce fields.
+                person.Unsubscribed = true;
+                person.UpdatedAt = now;
+                evt.Changes = "Unsubscribed: false → true (complaint)";
+                db.AuditEntries.Add(new AuditEntry
+                {
+                    PersonId = person.Id, At = now, Actor = "bounce", BounceEvent = evt, Field = "Unsubscribed",
+                    OldValue = "false", NewValue = "true", Reason = $"Complaint (feedback report) from {evt.Source}",
+                });
+            }
+
             return (new ApplyResult(ApplyOutcome.NotABounce, null, person?.Id, null), evt);
         }
 
