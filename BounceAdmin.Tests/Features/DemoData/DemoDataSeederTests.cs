@@ -111,6 +111,9 @@ public sealed class DemoDataSeederTests(DemoDataSeederTests.SeededDatabase seede
         Assert.True(await db.People.AnyAsync(p => p.Unsubscribed));
         Assert.True(await db.People.AnyAsync(p => p.Email == null));
 
+        // Complaints went through the rules service, which unsubscribed the person and said so.
+        Assert.True(await db.BounceEvents.AnyAsync(b => b.Reason == "feedback" && b.Changes != null && b.Person!.Unsubscribed));
+
         // A person suspended twice: the second bounce moved Email Suspended At forward, with its own audit entry.
         Assert.True(await db.People.AnyAsync(p => db.AuditEntries.Count(a => a.PersonId == p.Id && a.Field == FieldLabels.EmailSuspendedAt) >= 2));
     }
