@@ -38,7 +38,6 @@ public sealed class DemoDataSeeder(
 
     public const int PeopleWithoutEmail = 25;
 
-    private const int BounceChunk = 100;
 
     private static readonly (string Domain, double Weight)[] FreeMail =
         [("gmail.com", 30), ("yahoo.com", 13), ("outlook.com", 11), ("hotmail.com", 8)];
@@ -95,6 +94,12 @@ public sealed class DemoDataSeeder(
 
     private static readonly (string Source, double Weight)[] Sources =
         [("dsn", 70), ("webhook:ses", 15), ("webhook:sendgrid", 10), ("upload", 5)];
+
+    /// <summary>
+    /// How many bounce reports go to the rules service per call (one transaction each). Measured on a file database
+    /// (warm, 2 busy cores): 1 → 4.7 s (a commit per bounce), 5–10 → 2.0–2.4 s, 20–100 → 1.5–1.9 s for the whole seed.
+    /// </summary>
+    internal int BounceChunk { get; init; } = 50;
 
     /// <summary>
     /// Seeds the demo database unless any person exists (then does nothing and returns null). Takes a few seconds:
