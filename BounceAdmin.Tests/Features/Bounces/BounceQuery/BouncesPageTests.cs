@@ -111,6 +111,24 @@ public sealed class BouncesPageTests : BunitTestBase
     }
 
     [Fact]
+    public async Task TheToDateIsInclusive()
+    {
+        await SeedAsync();
+        SignInAs(Roles.Marketer);
+        var day = Now.AddDays(-10).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Ctx.Services.GetRequiredService<NavigationManager>().NavigateTo($"bounces?from={day}&to={day}");
+
+        var cut = Ctx.Render<BouncesPage>();
+
+        cut.WaitForAssertion(() =>
+        {
+            var rows = cut.FindAll("tbody tr.mud-table-row");
+            Assert.Single(rows);
+            Assert.Contains("alice@gmail.com", rows[0].TextContent);
+        });
+    }
+
+    [Fact]
     public async Task ABounceInTheUrlOpensItsExplanation()
     {
         await SeedAsync();
