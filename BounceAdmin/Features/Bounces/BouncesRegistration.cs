@@ -5,6 +5,7 @@ public static class BouncesRegistration
     public static IServiceCollection AddBounces(this IServiceCollection services)
     {
         services.AddScoped<BounceRulesService>();
+        services.AddScoped<BounceQueryService>();
         return services;
     }
 }

@@ -1,0 +1,178 @@
+using BounceAdmin.Data;
+using BounceAdmin.Data.Entities;
+using BounceAdmin.Features.Bounces;
+using BounceAdmin.Features.DemoData;
+using BounceAdmin.Features.People;
+using BounceAdmin.Tests.TestInfrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Xunit.Abstractions;
+
+namespace BounceAdmin.Tests.Features.DemoData;
+
+/// <summary>
+/// Seeds one empty database once for the class (it takes seconds) and checks what a demo needs is there.
+/// </summary>
+public sealed class DemoDataSeederTests(DemoDataSeederTests.SeededDatabase seeded, ITestOutputHelper output)
+    : IClassFixture<DemoDataSeederTests.SeededDatabase>
+{
+    public sealed class SeededDatabase : IAsyncLifetime
+    {
+        public SqliteTestDatabase Db { get; } = new();
+        public TestClock Clock { get; } = new(TestData.Now);
+        public DemoDataSummary? First { get; private set; }
+
+        public DemoDataSeeder NewSeeder()
+            => new(Db.Factory, new BounceRulesService(Db.Factory, Clock), Clock, Log);
+
+        /// <summary>The seeder's own log line, with its phase timings.</summary>
+        public ListLogger Log { get; } = new();
+
+        public async Task InitializeAsync() => First = await NewSeeder().SeedIfEmptyAsync();
+
+        public Task DisposeAsync()
+        {
+            Db.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+
+    private DateTime Now => seeded.Clock.UtcNow;
+
+    [Fact]
+    public async Task SeedsPeopleProgramsAndEmails()
+    {
+        Assert.NotNull(seeded.First);
+        output.WriteLine($"Seed: {seeded.First}");
+        seeded.Log.Lines.ForEach(output.WriteLine);
+        await using var db = seeded.Db.NewContext();
+        Assert.True(await db.People.CountAsync() >= 5000);
+        Assert.Equal(3, await db.Programs.CountAsync());
+        Assert.Equal(20, await db.Emails.CountAsync());
+        Assert.True(await db.People.Select(p => p.EmailDomain).Distinct().CountAsync() >= 10);
+        Assert.True(await db.People.AnyAsync(p => p.IsDeleted));
+        Assert.True(await db.People.AnyAsync(p => p.MarketingSuspended));
+        Assert.True(await db.People.AnyAsync(p => p.Blocklisted));
+        Assert.False(await db.Sends.AnyAsync(s => s.MessageId == null));
+        Assert.False(await db.Sends.AnyAsync(s => s.SentAt > Now || s.SentAt < Now.AddDays(-90)));
+    }
+
+    [Fact]
+    public async Task EngagementRatesAreRealistic()
+    {
+        await using var db = seeded.Db.NewContext();
+        double sends = await db.Sends.CountAsync();
+        double Rate(EmailEventType t) => db.EmailEvents.Where(e => e.Type == t).Select(e => e.SendId).Distinct().Count() / sends;
+        var delivered = Rate(EmailEventType.Delivered);
+        var opened = Rate(EmailEventType.Opened);
+        var clicked = Rate(EmailEventType.Clicked);
+        var unsubscribed = Rate(EmailEventType.Unsubscribed);
+        output.WriteLine($"sends {sends}, delivered {delivered:P1}, opened {opened:P1}, clicked {clicked:P2}, unsubscribed {unsubscribed:P2}");
+        Assert.InRange(delivered, 0.90, 0.97);
+        Assert.InRange(opened, 0.15, 0.25);
+        Assert.InRange(clicked, 0.015, 0.05);
+        Assert.InRange(unsubscribed, 0.001, 0.006);
+    }
+
+    [Fact]
+    public async Task RecentSendsArePartlyPendingAndSomeOlderOnesAborted()
+    {
+        await using var db = seeded.Db.NewContext();
+        var answered = db.Sends.Where(s => db.EmailEvents.Any(e => e.SendId == s.Id) || db.BounceEvents.Any(b => b.SendId == s.Id));
+        var silent = db.Sends.Where(s => !answered.Select(a => a.Id).Contains(s.Id));
+        Assert.True(await silent.CountAsync(s => s.SentAt > Now.AddDays(-3)) > 0, "no pending recent sends");
+        Assert.True(await silent.CountAsync(s => s.SentAt < Now.AddDays(-3)) > 0, "no aborted older sends");
+        Assert.True(await answered.CountAsync(s => s.SentAt > Now.AddDays(-3)) > 0, "recent sends all pending");
+    }
+
+    [Fact]
+    public async Task BouncesOfEveryCategoryAreLinkedToSends()
+    {
+        await using var db = seeded.Db.NewContext();
+        var categories = await db.BounceEvents.Where(b => b.Category != null).Select(b => b.Category!.Value).Distinct().ToListAsync();
+        Assert.Equal([1, 2, 3, 4, 9], categories.Order());
+        Assert.True(await db.BounceEvents.AnyAsync(b => b.Outcome == BounceOutcome.NotABounce));
+        Assert.True(await db.BounceEvents.AnyAsync(b => b.Outcome == BounceOutcome.Unmatched));
+        Assert.True(await db.BounceEvents.AnyAsync(b => b.SuspectedFalsePositive));
+        Assert.False(await db.BounceEvents.AnyAsync(b => b.Outcome == BounceOutcome.Applied && (b.SendId == null || b.EmailId == null)));
+        Assert.False(await db.BounceEvents.AnyAsync(b => b.Diagnostic == null || b.Rule == null));
+        Assert.False(await db.BounceEvents.AnyAsync(b => b.OccurredAt > Now));
+    }
+
+    [Fact]
+    public async Task EveryStatusAPersonCanHaveIsPresent()
+    {
+        await using var db = seeded.Db.NewContext();
+        var suspended = await db.People.Where(p => p.EmailSuspended).ToListAsync();
+        Assert.Contains(suspended, p => PersonStatus.IsSuspendedNow(p.EmailSuspendedAt, Now));
+        Assert.Contains(suspended, p => !PersonStatus.IsSuspendedNow(p.EmailSuspendedAt, Now) && PersonStatus.Of(p, Now).Mailable);
+        Assert.True(await db.People.AnyAsync(p => p.EmailInvalid && p.EmailInvalidCause != null));
+        Assert.True(await db.People.AnyAsync(p => p.Unsubscribed));
+        Assert.True(await db.People.AnyAsync(p => p.Email == null));
+
+        // Complaints went through the rules service, which unsubscribed the person and said so.
+        Assert.True(await db.BounceEvents.AnyAsync(b => b.Reason == "feedback" && b.Changes != null && b.Person!.Unsubscribed));
+
+        // A person suspended twice: the second bounce moved Email Suspended At forward, with its own audit entry.
+        Assert.True(await db.People.AnyAsync(p => db.AuditEntries.Count(a => a.PersonId == p.Id && a.Field == FieldLabels.EmailSuspendedAt) >= 2));
+    }
+
+    [Fact]
+    public async Task EveryBounceFieldChangeHasItsAuditEntry()
+    {
+        await using var db = seeded.Db.NewContext();
+        var invalidWithoutAudit = await db.People
+            .Where(p => p.EmailInvalid && !db.AuditEntries.Any(a => a.PersonId == p.Id && a.Field == FieldLabels.EmailInvalid && a.BounceEventId != null))
+            .CountAsync();
+        var suspendedWithoutAudit = await db.People
+            .Where(p => p.EmailSuspended && !db.AuditEntries.Any(a => a.PersonId == p.Id && a.Field == FieldLabels.EmailSuspended && a.BounceEventId != null))
+            .CountAsync();
+        Assert.Equal(0, invalidWithoutAudit);
+        Assert.Equal(0, suspendedWithoutAudit);
+        Assert.True(await db.People.CountAsync(p => p.EmailInvalid) > 0);
+        Assert.True(await db.People.CountAsync(p => p.EmailSuspended) > 0);
+    }
+
+    [Fact]
+    public async Task SeedingAgainDoesNothing()
+    {
+        await using var before = seeded.Db.NewContext();
+        var counts = (await before.People.CountAsync(), await before.Sends.CountAsync(), await before.BounceEvents.CountAsync(), await before.AuditEntries.CountAsync());
+
+        var second = await seeded.NewSeeder().SeedIfEmptyAsync();
+
+        Assert.Null(second);
+        await using var after = seeded.Db.NewContext();
+        Assert.Equal(counts, (await after.People.CountAsync(), await after.Sends.CountAsync(), await after.BounceEvents.CountAsync(), await after.AuditEntries.CountAsync()));
+    }
+
+    [Fact]
+    public async Task TheSameClockGivesTheSameData()
+    {
+        using var other = new SqliteTestDatabase();
+        var seeder = new DemoDataSeeder(other.Factory, new BounceRulesService(other.Factory, seeded.Clock), seeded.Clock, NullLogger<DemoDataSeeder>.Instance);
+        var summary = await seeder.SeedIfEmptyAsync();
+
+        Assert.NotNull(summary);
+        Assert.Equal(seeded.First! with { Elapsed = default }, summary with { Elapsed = default });
+        await using var a = seeded.Db.NewContext();
+        await using var b = other.NewContext();
+        Assert.Equal(
+            await a.People.OrderBy(p => p.Id).Take(50).Select(p => p.EmailNormalized).ToListAsync(),
+            await b.People.OrderBy(p => p.Id).Take(50).Select(p => p.EmailNormalized).ToListAsync());
+    }
+}
+
+/// <summary>Keeps log lines so a test can print them.</summary>
+public sealed class ListLogger : ILogger<DemoDataSeeder>
+{
+    public List<string> Lines { get; } = [];
+
+    public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+    public bool IsEnabled(LogLevel logLevel) => true;
+
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        => Lines.Add(formatter(state, exception));
+}
