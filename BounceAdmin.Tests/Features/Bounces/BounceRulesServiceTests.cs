@@ -64,6 +64,11 @@ public sealed class BounceRulesServiceTests : IDisposable
         var p = Reload(person.Id);
         Assert.True(p.EmailInvalid);
         Assert.Equal("550 5.1.1 User unknown", p.EmailInvalidCause);
+        Assert.Equal("550 5.1.1 Mailbox gone", BounceRulesService.DescribeCause(new BounceEvent
+        {
+            Recipient = "x@y.z", RecipientDomain = "y.z", Reason = "userunknown", Source = "t", DedupKey = "k",
+            ReplyCode = 550, Status = "5.1.1", Diagnostic = "550 5.1.1 Mailbox gone",
+        }));
         Assert.False(p.EmailSuspended);
         Assert.Null(p.EmailSuspendedAt);
         Assert.Contains(Audit(person.Id), a => a.Field == FieldLabels.EmailInvalid && a.NewValue == "true");

@@ -264,12 +264,15 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     /// <summary>The cause text: SMTP reply code, enhanced status and diagnostic.</summary>
     public static string DescribeCause(BounceEvent evt)
     {
-        var parts = new List<string>(3);
-        if (evt.ReplyCode is { } code) parts.Add(code.ToString(CultureInfo.InvariantCulture));
-        if (!string.IsNullOrEmpty(evt.Status)) parts.Add(evt.Status);
-        var head = parts.Count > 0 ? string.Join(' ', parts) + " " : "";
         var text = string.IsNullOrWhiteSpace(evt.Diagnostic) ? evt.Reason : evt.Diagnostic.Trim();
-        return Truncate(head + text, 2000)!;
+        var parts = new List<string>(3);
+        // Most diagnostics already start with their codes ("550 5.1.1 ..."): prefix only what they do not say.
+        if (evt.ReplyCode is { } code && !text.Contains(code.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
+            parts.Add(code.ToString(CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(evt.Status) && !text.Contains(evt.Status, StringComparison.Ordinal))
+            parts.Add(evt.Status);
+        parts.Add(text);
+        return Truncate(string.Join(' ', parts), 2000)!;
     }
 
     internal static string? Format(DateTime? t) => t?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
