@@ -1,0 +1,95 @@
+using BounceAdmin.Data.Entities;
+using BounceAdmin.Features.Reports;
+using BounceAdmin.Identity;
+using BounceAdmin.Tests.TestInfrastructure;
+using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace BounceAdmin.Tests.Features.Reports;
+
+public sealed class EmailPerformancePageTests : BunitTestBase
+{
+    private static readonly DateTime Now = TestData.Now;
+
+    private (int NewsletterId, int OpenedPersonId) Seed()
+    {
+        using var db = Db.NewContext();
+        var news = db.AddEmail("Newsletter");
+        var promo = db.AddEmail("Promo");
+        var ann = db.AddPerson("ann@x.com");
+        db.AddEvent(db.AddSend(news, ann, Now.AddDays(-2)), EmailEventType.Opened, Now.AddDays(-2));
+        db.AddBounce(db.AddSend(news, db.AddPerson("bob@x.com"), Now.AddDays(-2)), BounceKind.Hard);
+        db.AddSend(promo, db.AddPerson("cy@x.com"), Now.AddDays(-1));
+        db.AddSend(promo, db.AddPerson("old@x.com"), Now.AddDays(-200));
+        return (news.Id, ann.Id);
+    }
+
+    [Fact]
+    public void ManagerSeesOneRowPerEmailAndTheTotalsRow()
+    {
+        SignInAs(Roles.Manager);
+        var (newsletterId, _) = Seed();
+
+        var cut = Ctx.Render<EmailPerformancePage>();
+
+        cut.WaitForAssertion(() => Assert.Equal("3", cut.Find("[data-testid=total-sent]").TextContent.Trim()));
+        var rows = cut.FindAll("tbody tr.mud-table-row");
+        Assert.Equal(2, rows.Count);
+        Assert.Contains("Newsletter", rows[0].TextContent);
+        Assert.Contains("Promo", rows[1].TextContent);
+        Assert.Equal("Total", cut.Find("[data-testid=totals-label]").TextContent);
+        Assert.Equal("1", cut.Find("[data-testid=total-delivered]").TextContent.Trim());
+        Assert.Equal("1", cut.Find("[data-testid=total-hard]").TextContent.Trim());
+        Assert.Equal("100.0 %", cut.Find("[data-testid=total-pct-opened]").TextContent.Trim());
+        foreach (var label in EmailPerformanceExport.ReportHeaders)
+        {
+            Assert.Contains(cut.FindAll("th"), th => th.TextContent.Contains(label, StringComparison.Ordinal));
+        }
+
+        var deliveredLink = rows[0].QuerySelectorAll("a").Select(a => a.GetAttribute("href")).First(h => h!.Contains("metric=Delivered"));
+        Assert.StartsWith($"/reports/email-performance/people?email={newsletterId}&metric=Delivered&from=", deliveredLink);
+    }
+
+    [Fact]
+    public void EmptyFrameShowsTheHint()
+    {
+        SignInAs(Roles.Admin);
+        Seed();
+        Ctx.Services.GetRequiredService<NavigationManager>().NavigateTo("/reports/email-performance?preset=Custom&from=2020-01-01&to=2020-01-08");
+
+        var cut = Ctx.Render<EmailPerformancePage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("try a longer one", cut.Find("[data-testid=empty-state]").TextContent));
+        Assert.Contains("2020-01-01 00:00 UTC", cut.Find("[data-testid=time-frame]").TextContent);
+    }
+
+    [Fact]
+    public void MarketerGetsAFriendlyRefusalAndNoNumbers()
+    {
+        SignInAs(Roles.Marketer);
+        Seed();
+
+        var cut = Ctx.Render<EmailPerformancePage>();
+
+        cut.WaitForAssertion(() => Assert.Contains("Manager or Admin", cut.Find("[data-testid=report-error]").TextContent));
+        Assert.Empty(cut.FindAll("[data-testid=total-sent]"));
+    }
+
+    [Fact]
+    public void DrillDownListsThePeopleWithLinksToThem()
+    {
+        SignInAs(Roles.Manager);
+        var (newsletterId, annId) = Seed();
+        Ctx.Services.GetRequiredService<NavigationManager>()
+            .NavigateTo($"/reports/email-performance/people?email={newsletterId}&metric=Opened&from=2026-10-21&to=2026-11-21");
+
+        var cut = Ctx.Render<EmailPerformanceDrillDownPage>();
+
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("tbody tr.mud-table-row")));
+        var link = cut.Find("tbody tr.mud-table-row a");
+        Assert.Equal("ann@x.com", link.TextContent.Trim());
+        Assert.Equal($"/people/{annId}", link.GetAttribute("href"));
+        Assert.Contains("Opened: Newsletter", cut.Find("[data-testid=drilldown-title]").TextContent);
+    }
+}
