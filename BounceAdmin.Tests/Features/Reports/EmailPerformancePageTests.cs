@@ -52,6 +52,25 @@ public sealed class EmailPerformancePageTests : BunitTestBase
     }
 
     [Fact]
+    public void ColumnChooserHidesAColumn()
+    {
+        SignInAs(Roles.Manager);
+        Seed();
+        var provider = Ctx.Render<MudBlazor.MudPopoverProvider>();
+        var cut = Ctx.Render<EmailPerformancePage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=total-aborted]")));
+
+        var chooser = cut.FindAll("div.mud-input-control").Single(d => d.TextContent.Contains("Columns", StringComparison.Ordinal));
+        chooser.MouseDown();
+        cut.WaitForAssertion(() => Assert.Contains("Clicked-to-Opened ratio", provider.Markup));
+        provider.FindAll(".mud-list-item").Single(i => i.TextContent.Trim() == "Aborted").Click();
+
+        cut.WaitForAssertion(() => Assert.Empty(cut.FindAll("[data-testid=total-aborted]")));
+        Assert.DoesNotContain(cut.FindAll("th"), th => th.TextContent.Trim() == "Aborted");
+        Assert.NotEmpty(cut.FindAll("[data-testid=total-pending]"));
+    }
+
+    [Fact]
     public void EmptyFrameShowsTheHint()
     {
         SignInAs(Roles.Admin);
