@@ -71,6 +71,30 @@ public sealed class EmailPerformancePageTests : BunitTestBase
     }
 
     [Fact]
+    public void ExportButtonsDownloadTheGridThroughTheJsHelper()
+    {
+        SignInAs(Roles.Manager);
+        Seed();
+        var download = Ctx.JSInterop.SetupVoid("bounceAdmin.downloadFile", _ => true);
+        download.SetVoidResult();
+        var cut = Ctx.Render<EmailPerformancePage>();
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=total-sent]")));
+
+        cut.Find("[data-testid=export-csv]").Click();
+        cut.Find("[data-testid=export-excel]").Click();
+
+        cut.WaitForAssertion(() => Assert.Equal(2, download.Invocations["bounceAdmin.downloadFile"].Count));
+        var calls = download.Invocations["bounceAdmin.downloadFile"];
+        var csv = calls[0].Arguments;
+        Assert.EndsWith(".csv", (string)csv[0]!);
+        Assert.Equal("text/csv", csv[1]);
+        var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)csv[2]!));
+        Assert.StartsWith("Email Name,Sent,Delivered,", text);
+        Assert.Contains("Total,3,", text);
+        Assert.EndsWith(".xlsx", (string)calls[1].Arguments[0]!);
+    }
+
+    [Fact]
     public void EmptyFrameShowsTheHint()
     {
         SignInAs(Roles.Admin);
