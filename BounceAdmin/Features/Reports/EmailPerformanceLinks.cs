@@ -17,10 +17,13 @@ public static class EmailPerformanceLinks
         _ => metric.ToString(),
     };
 
-    /// <summary>The drill-down of one count: of one email, or of the totals when <paramref name="emailId"/> is null.</summary>
-    public static string People(EmailPerformanceFilter filter, int? emailId, EmailPerformanceMetric metric)
+    /// <summary>
+    /// The drill-down of one count of <paramref name="row"/>: of its email, or for the totals row of every email the
+    /// report shows (which is the filter's email, when it has one).
+    /// </summary>
+    public static string People(EmailPerformanceFilter filter, EmailPerformanceRow row, EmailPerformanceMetric metric)
         => PeoplePath + Query(
-            ("email", emailId?.ToString(CultureInfo.InvariantCulture)),
+            ("email", (row.EmailId ?? filter.EmailId)?.ToString(CultureInfo.InvariantCulture)),
             ("metric", metric.ToString()),
             ("from", ReportTimeFrame.Format(filter.From)),
             ("to", ReportTimeFrame.Format(filter.To)),

@@ -41,7 +41,6 @@ internal static class EmailPerformanceSql
     internal static (string Sql, List<SqliteParameter> Parameters) Pairs(EmailPerformanceFilter filter, DateTime abortedBefore)
     {
         var where = new List<string> { "s.SentAt >= @from", "s.SentAt < @to" };
-        var joins = new List<string>();
         var parameters = new List<SqliteParameter>
         {
             new("@from", filter.From),
@@ -55,17 +54,17 @@ internal static class EmailPerformanceSql
             parameters.Add(new("@emailId", emailId));
         }
 
+        // Both filters are IN-lists that SQLite builds once per query (a few emails, few deleted people) and probes per
+        // send, instead of a join that would look up the email or person row of every send.
         if (filter.ProgramId is { } programId)
         {
-            joins.Add("JOIN Emails fe ON fe.Id = s.EmailId");
-            where.Add("fe.ProgramId = @programId");
+            where.Add("s.EmailId IN (SELECT fe.Id FROM Emails fe WHERE fe.ProgramId = @programId)");
             parameters.Add(new("@programId", programId));
         }
 
         if (filter.HideDeletedPeople)
         {
-            joins.Add("JOIN People fp ON fp.Id = s.PersonId");
-            where.Add("fp.IsDeleted = 0");
+            where.Add("s.PersonId NOT IN (SELECT fp.Id FROM People fp WHERE fp.IsDeleted = 1)");
         }
 
         var sql = $"""
@@ -83,7 +82,6 @@ internal static class EmailPerformanceSql
                               WHERE b.PersonId = s.PersonId AND b.SendId IS NULL AND b.EmailId = s.EmailId
                                 AND b.Outcome = {(int)BounceOutcome.Applied} AND b.OccurredAt >= s.SentAt), 0) AS bk
                 FROM Sends s
-                {string.Join("\n", joins)}
                 WHERE {string.Join(" AND ", where)}
             ),
             c AS (
