@@ -14,7 +14,11 @@ public sealed class EmailPerformanceRoleTests : IDisposable
 
     private static readonly EmailPerformanceFilter Frame = new(TestData.Now.AddDays(-7), TestData.Now.AddDays(1));
 
-    public static TheoryData<string> Calls => ["report", "people", "programs", "emails", "export-csv", "export-xlsx", "export-people"];
+    // A report as a page holds it; exporting it must still be refused to a Marketer.
+    private static readonly EmailPerformanceReport Shown = new(Frame, TestData.Now,
+        [new EmailPerformanceRow(1, "Newsletter", 1, 0, 0, 0, 1, 0, 0, 0, 0)], new EmailPerformanceRow(null, "Total", 1, 0, 0, 0, 1, 0, 0, 0, 0));
+
+    public static TheoryData<string> Calls => ["report", "people", "programs", "emails", "export-csv", "export-xlsx", "export-people", "export-shown"];
 
     private static Task CallAsync(EmailPerformanceService service, string call) => call switch
     {
@@ -25,6 +29,7 @@ public sealed class EmailPerformanceRoleTests : IDisposable
         "export-csv" => service.ExportReportAsync(Frame, ReportFileFormat.Csv),
         "export-xlsx" => service.ExportReportAsync(Frame, ReportFileFormat.Excel),
         "export-people" => service.ExportPeopleAsync(Frame, EmailPerformanceMetric.Sent, ReportFileFormat.Csv),
+        "export-shown" => service.ExportReportAsync(Shown, ReportFileFormat.Excel),
         _ => throw new ArgumentOutOfRangeException(nameof(call)),
     };
 

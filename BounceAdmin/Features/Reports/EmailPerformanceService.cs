@@ -116,11 +116,19 @@ public sealed class EmailPerformanceService(IDbContextFactory<AppDbContext> dbFa
             .ToListAsync(ct);
     }
 
-    /// <summary>The grid, with its totals row, as CSV or Excel.</summary>
+    /// <summary>The grid, with its totals row, as CSV or Excel (counted afresh).</summary>
     public async Task<ReportFile> ExportReportAsync(EmailPerformanceFilter filter, ReportFileFormat format, CancellationToken ct = default)
+        => await ExportReportAsync(await GetReportAsync(filter, ct), format);
+
+    /// <summary>
+    /// A report already counted, as CSV or Excel: the page exports what it shows, so the file matches the screen and a
+    /// large report is not counted twice.
+    /// </summary>
+    public async Task<ReportFile> ExportReportAsync(EmailPerformanceReport report, ReportFileFormat format)
     {
-        var report = await GetReportAsync(filter, ct);
-        var name = $"email-performance-{Stamp(filter)}";
+        ArgumentNullException.ThrowIfNull(report);
+        await currentUser.RequireRoleAsync(Roles.ReportReaders);
+        var name = $"email-performance-{Stamp(report.Filter)}";
         return format == ReportFileFormat.Csv
             ? new ReportFile(name + ".csv", EmailPerformanceExport.CsvContentType, EmailPerformanceExport.ReportToCsv(report))
             : new ReportFile(name + ".xlsx", EmailPerformanceExport.XlsxContentType, EmailPerformanceExport.ReportToXlsx(report));
