@@ -95,6 +95,32 @@ public sealed class EmailPerformancePageTests : BunitTestBase
     }
 
     [Fact]
+    public void ChoosingAPresetPutsItInTheUrlAndRecounts()
+    {
+        SignInAs(Roles.Manager);
+        Seed();
+        using (var db = Db.NewContext())
+        {
+            db.AddSend(db.Emails.First(), db.AddPerson("tenago@x.com"), Now.AddDays(-10));
+        }
+
+        var nav = Ctx.Services.GetRequiredService<NavigationManager>();
+        nav.NavigateTo("/reports/email-performance?preset=Last30Days&hideDeleted=true");
+        var provider = Ctx.Render<MudBlazor.MudPopoverProvider>();
+        var cut = Ctx.Render<EmailPerformancePage>();
+        cut.WaitForAssertion(() => Assert.Equal("4", cut.Find("[data-testid=total-sent]").TextContent.Trim()));
+
+        cut.FindAll("div.mud-input-control").Single(d => d.TextContent.Contains("Time frame", StringComparison.Ordinal)).MouseDown();
+        cut.WaitForAssertion(() => Assert.Contains("Last 7 days", provider.Markup));
+        provider.FindAll(".mud-list-item").Single(i => i.TextContent.Trim() == "Last 7 days").Click();
+
+        cut.WaitForAssertion(() => Assert.EndsWith("/reports/email-performance?preset=Last7Days&hideDeleted=true", nav.Uri));
+        // Last 7 days ends today (2026-11-20) and starts 2026-11-14: the ten-day-old send drops out.
+        cut.WaitForAssertion(() => Assert.Contains("2026-11-14 00:00 UTC", cut.Find("[data-testid=time-frame]").TextContent));
+        Assert.Equal("3", cut.Find("[data-testid=total-sent]").TextContent.Trim());
+    }
+
+    [Fact]
     public void EmptyFrameShowsTheHint()
     {
         SignInAs(Roles.Admin);
