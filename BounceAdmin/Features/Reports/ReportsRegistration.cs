@@ -4,6 +4,7 @@ public static class ReportsRegistration
 {
     public static IServiceCollection AddReports(this IServiceCollection services)
     {
+        services.AddScoped<EmailPerformanceService>();
         return services;
     }
 }
