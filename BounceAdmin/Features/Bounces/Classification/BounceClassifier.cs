@@ -1,0 +1,427 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using BounceAdmin.Data.Entities;
+using MimeKit;
+using MimeKit.Utils;
+
+namespace BounceAdmin.Features.Bounces.Classification;
+
+/// <summary>
+/// Classifies bounce messages: RFC 3464 delivery status notifications, the non-standard bounces of real MTAs and
+/// mailbox providers, RFC 5965 complaint reports and RFC 3834 auto-replies. Pure: no database, no services, thread-safe.
+/// Never throws for bad input: an unreadable message gives a result with <see cref="ClassificationResult.Error"/>.
+/// </summary>
+public static partial class BounceClassifier
+{
+    /// <summary>Name of the header our sends carry with the send id; reports that return the headers give it back.</summary>
+    public const string SendIdHeader = "X-BounceAdmin-Send";
+
+    /// <summary>Only this much of the bounce's own text is read for wording; real explanations are short.</summary>
+    private const int MaxTextChars = 64 * 1024;
+
+    /// <summary>Deeper nesting than this is hostile, not a bounce; it also keeps MimeKit's recursive parser off the stack limit.</summary>
+    private const int MaxDepth = 24;
+
+    /// <summary>Parser options shared by all calls (MimeKit treats them as read-only during parsing).</summary>
+    public static readonly ParserOptions ParserOptions = CreateParserOptions();
+
+    private static ParserOptions CreateParserOptions()
+    {
+        var options = ParserOptions.Default.Clone();
+        options.MaxMimeDepth = MaxDepth;
+        return options;
+    }
+
+    /// <summary>Classifies the message in <paramref name="bytes"/> (one RFC 5322 message).</summary>
+    public static ClassificationResult Classify(ReadOnlyMemory<byte> bytes)
+    {
+        if (bytes.IsEmpty)
+        {
+            return ClassificationResult.Failed("empty message: the file has no bytes");
+        }
+
+        if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Array is not null)
+        {
+            using var stream = new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false);
+            return Classify(stream);
+        }
+
+        using var copy = new MemoryStream(bytes.ToArray(), writable: false);
+        return Classify(copy);
+    }
+
+    /// <summary>Classifies the one message read from <paramref name="stream"/>.</summary>
+    public static ClassificationResult Classify(Stream stream)
+    {
+        MimeMessage message;
+        try
+        {
+            if (stream.CanSeek && stream.Length - stream.Position == 0)
+            {
+                return ClassificationResult.Failed("empty message: the file has no bytes");
+            }
+
+            var parser = new MimeParser(ParserOptions, stream, MimeFormat.Entity, persistent: false);
+            message = parser.ParseMessage();
+        }
+        catch (Exception ex) when (ex is FormatException or ParseException or IOException or InvalidOperationException or ArgumentException)
+        {
+            return ClassificationResult.Failed("not a readable MIME message: " + ex.Message);
+        }
+
+        return Classify(message);
+    }
+
+    /// <summary>Classifies an already parsed message.</summary>
+    public static ClassificationResult Classify(MimeMessage message)
+    {
+        try
+        {
+            return ClassifyCore(message);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Hostile structure (bad charsets, broken encodings) must never escape as an exception.
+            return ClassificationResult.Failed($"could not classify the message: {ex.GetType().Name}: {ex.Message}");
+        }
+    }
+
+    private static ClassificationResult ClassifyCore(MimeMessage message)
+    {
+        var parts = MessageParts.Collect(message, MaxDepth);
+        if (parts.TooDeep)
+        {
+            return ClassificationResult.Failed($"MIME structure nested deeper than {MaxDepth} levels");
+        }
+
+        if (message.Headers.Count == 0 && parts.Text.Length == 0)
+        {
+            return ClassificationResult.Failed("no message headers and no text: not an email message");
+        }
+
+        var original = OriginalHeaders.Read(parts);
+
+        if (parts.Feedback is not null || IsReportType(message, "feedback-report") || IsOtherComplaint(message, parts))
+        {
+            return Feedback(parts, original);
+        }
+
+        if (parts.DeliveryStatus.Count == 0 && IsAutoReply(message))
+        {
+            var from = message.From.Mailboxes.FirstOrDefault()?.Address;
+            return Single(null, "vacation", "autoreply", "an automatic reply (RFC 3834 Auto-Submitted or auto-reply headers/subject), not a bounce",
+                null, null, null, null, null, original);
+        }
+
+        var recipients = new List<ClassifiedRecipient>();
+        foreach (var status in parts.DeliveryStatus)
+        {
+            AddDsnRecipients(status, parts, original, recipients);
+        }
+
+        if (recipients.Count == 0)
+        {
+            AddTextRecipients(message, parts, original, recipients);
+        }
+
+        return new ClassificationResult(null, recipients);
+    }
+
+    private static bool IsReportType(MimeMessage message, string reportType) =>
+        message.Body?.ContentType is { } type && type.IsMimeType("multipart", "report")
+        && string.Equals(type.Parameters["report-type"], reportType, StringComparison.OrdinalIgnoreCase);
+
+    private static ClassificationResult Feedback(MessageParts parts, OriginalHeaders original)
+    {
+        var list = new List<ClassifiedRecipient>();
+        if (parts.Feedback is { } report)
+        {
+            foreach (var header in report.Fields)
+            {
+                if (header.Field.Equals("Original-Rcpt-To", StringComparison.OrdinalIgnoreCase)
+                    || header.Field.Equals("Removal-Recipient", StringComparison.OrdinalIgnoreCase))
+                {
+                    var address = Addresses.Clean(header.Value);
+                    if (address is not null && !list.Any(r => r.Recipient == address))
+                    {
+                        list.Add(Make(address, "feedback", "arf", "a complaint (RFC 5965 feedback report), not a bounce",
+                            null, null, null, null, null, null, original));
+                    }
+                }
+            }
+        }
+
+        if (list.Count == 0)
+        {
+            list.Add(Make(null, "feedback", "arf", "a complaint (RFC 5965 feedback report), not a bounce", null, null, null, null, null, null, original));
+        }
+
+        return new ClassificationResult(null, list);
+    }
+
+    private static ClassificationResult Single(string? recipient, string reason, string rule, string explanation, string? status,
+        int? reply, string? diagnostic, string? remoteMta, string? action, OriginalHeaders original) =>
+        new(null, [Make(recipient, reason, rule, explanation, status, reply, diagnostic, remoteMta, null, action, original)]);
+
+    private static ClassifiedRecipient Make(string? recipient, string reason, string rule, string explanation, string? status, int? reply,
+        string? diagnostic, string? remoteMta, DateTime? lastAttempt, string? action, OriginalHeaders original)
+    {
+        var category = BounceTaxonomy.CategoryOf(reason, status, reply);
+        return new ClassifiedRecipient(recipient, reason, category, BounceTaxonomy.KindOf(category, reason), status, reply, diagnostic,
+            remoteMta, lastAttempt, action, original.MessageId, original.SendId, rule, explanation);
+    }
+
+    private static ClassifiedRecipient Decide(string? recipient, string? status, int? reply, string? diagnostic, string? remoteMta,
+        DateTime? lastAttempt, string? action, string? context, OriginalHeaders original)
+    {
+        var decision = ReasonRules.Decide(status, reply, diagnostic, action, context);
+        return Make(recipient, decision.Reason, decision.Rule, decision.Explanation, status, reply, Trim(diagnostic), remoteMta, lastAttempt,
+            action, original);
+    }
+
+    // ---------------------------------------------------------------- RFC 3464
+
+    private static void AddDsnRecipients(MessageDeliveryStatus dsn, MessageParts parts, OriginalHeaders original, List<ClassifiedRecipient> into)
+    {
+        var groups = dsn.StatusGroups;
+        for (var i = 0; i < groups.Count; i++)
+        {
+            var group = groups[i];
+            var recipient = Addresses.Clean(FieldValue(group, "Final-Recipient") ?? FieldValue(group, "Original-Recipient"));
+            if (recipient is null && i == 0)
+            {
+                continue; // the per-message group (Reporting-MTA, Arrival-Date)
+            }
+
+            var action = FieldValue(group, "Action")?.Trim().ToLowerInvariant();
+            if (action is not null)
+            {
+                var space = action.IndexOfAny([' ', '(', ';']);
+                action = space > 0 ? action[..space] : action;
+            }
+
+            var diagnostic = StripType(FieldValue(group, "Diagnostic-Code"));
+            var status = ReasonRules.FindStatus(FieldValue(group, "Status"));
+            var diagnosticStatus = ReasonRules.FindStatus(diagnostic);
+            if (diagnosticStatus is not null && (status is null || status.EndsWith(".0.0", StringComparison.Ordinal)))
+            {
+                status = diagnosticStatus;
+            }
+
+            var reply = ReasonRules.FindReplyCode(diagnostic);
+            var remote = StripType(FieldValue(group, "Remote-MTA"));
+            DateTime? last = null;
+            if (FieldValue(group, "Last-Attempt-Date") is { } date && DateUtils.TryParse(date, out var when))
+            {
+                last = when.UtcDateTime;
+            }
+
+            string? context = parts.Text;
+            if (string.IsNullOrWhiteSpace(diagnostic) && recipient is not null)
+            {
+                // Without a Diagnostic-Code the human-readable part usually explains the failure next to the address.
+                diagnostic = TextSegments.Around(parts.Text, recipient);
+            }
+
+            into.Add(Decide(recipient, status, reply ?? ReasonRules.FindReplyCode(diagnostic), diagnostic, remote, last, action, context, original));
+        }
+    }
+
+    private static string? FieldValue(HeaderList group, string name)
+    {
+        var index = group.IndexOf(name);
+        return index < 0 ? null : group[index].Value;
+    }
+
+    /// <summary>Removes the "type;" prefix of DSN fields (rfc822; dns; smtp; X-Postfix;).</summary>
+    private static string? StripType(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var semi = value.IndexOf(';');
+        if (semi > 0 && semi < 20 && !value.AsSpan(0, semi).ContainsAny(' ', '@'))
+        {
+            value = value[(semi + 1)..];
+        }
+
+        return value.Trim();
+    }
+
+    private static string? Trim(string? diagnostic)
+    {
+        if (diagnostic is null)
+        {
+            return null;
+        }
+
+        var collapsed = CollapseWhitespace().Replace(diagnostic, " ").Trim();
+        return collapsed.Length > 1000 ? collapsed[..1000] : collapsed;
+    }
+
+    [GeneratedRegex(@"\s+")]
+    private static partial Regex CollapseWhitespace();
+
+    // ---------------------------------------------------------------- auto-replies
+
+    [GeneratedRegex(@"^\s*(auto(matic|matische)?[ _-]?(reply|response|antwort|responder)|auto:|out of (the )?office|away from|on vacation|vacation|abwesenheit|absence|r[ée]ponse automatique|respuesta autom|自動)",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex AutoReplySubject();
+
+    /// <summary>
+    /// Complaints that are not RFC 5965 reports: Microsoft's JMRP ("complaint about message from", returned message with
+    /// X-HmXmrOriginalRecipient) and Apple Mail's one-click unsubscribe (X-Apple-Unsubscribe).
+    /// </summary>
+    private static bool IsOtherComplaint(MimeMessage message, MessageParts parts)
+    {
+        if (string.Equals(message.Headers["X-Apple-Unsubscribe"]?.Trim(), "true", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        return parts.Original?.Headers.Contains("X-HmXmrOriginalRecipient") == true
+            || message.Subject?.Contains("complaint about message", StringComparison.OrdinalIgnoreCase) == true;
+    }
+
+    private static bool IsAutoReply(MimeMessage message)
+    {
+        var headers = message.Headers;
+        // Exim and others mark their bounces "Auto-Submitted: auto-replied" too; a bounce is never an auto-reply.
+        var sender = message.From.Mailboxes.FirstOrDefault()?.Address;
+        if ((sender is not null && Addresses.IsMailSystem(sender)) || headers.Contains("X-Failed-Recipients")
+            || IsReportType(message, "delivery-status") || (message.Subject is { } s && LooksLikeBounceSubject(s)))
+        {
+            return false;
+        }
+
+        var autoSubmitted = headers["Auto-Submitted"];
+        if (autoSubmitted is not null && autoSubmitted.Trim().StartsWith("auto-replied", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (headers.Contains("X-Autoreply") || headers.Contains("X-Autorespond") || headers.Contains("X-Autoresponder")
+            || string.Equals(headers["Precedence"]?.Trim(), "auto_reply", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        var subject = message.Subject;
+        return subject is not null && AutoReplySubject().IsMatch(subject) && !LooksLikeBounceSubject(subject);
+    }
+
+    [GeneratedRegex(@"undeliver|deliver(y|ed)? (status|failure|notification)|returned mail|failure notice|mail delivery|not delivered|rejected",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex BounceSubject();
+
+    private static bool LooksLikeBounceSubject(string subject) => BounceSubject().IsMatch(subject);
+
+    // ---------------------------------------------------------------- non-standard bounces
+
+    private static void AddTextRecipients(MimeMessage message, MessageParts parts, OriginalHeaders original, List<ClassifiedRecipient> into)
+    {
+        var text = parts.Text;
+        var recipients = new List<string>();
+
+        // X-Failed-Recipients (Exim and others) is the most reliable list when present.
+        foreach (var header in message.Headers)
+        {
+            if (header.Field.Equals("X-Failed-Recipients", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var piece in header.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    AddDistinct(recipients, Addresses.Clean(piece));
+                }
+            }
+        }
+
+        // Final-Recipient lines in plain text: a delivery-status part sent with the wrong content type.
+        var dsnText = parts.BounceText;
+        if (recipients.Count == 0)
+        {
+            foreach (Match m in TextFinalRecipient().Matches(dsnText))
+            {
+                AddDistinct(recipients, Addresses.Clean(m.Groups[1].Value));
+            }
+        }
+
+        if (recipients.Count == 0)
+        {
+            var excluded = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var address in message.To.Mailboxes.Concat(message.From.Mailboxes).Concat(message.Cc.Mailboxes))
+            {
+                if (Addresses.Clean(address.Address) is { } a)
+                {
+                    excluded.Add(a);
+                }
+            }
+
+            if (Addresses.Clean(message.Headers["Return-Path"]) is { } rp)
+            {
+                excluded.Add(rp);
+            }
+
+            if (original.From is not null)
+            {
+                excluded.Add(original.From);
+            }
+
+            foreach (var address in Addresses.InText(parts.BounceText))
+            {
+                if (!excluded.Contains(address) && !Addresses.IsRole(address))
+                {
+                    AddDistinct(recipients, address);
+                }
+            }
+        }
+
+        if (recipients.Count == 0 && original.To is not null)
+        {
+            recipients.Add(original.To);
+        }
+
+        var lowerText = text;
+        if (recipients.Count == 0)
+        {
+            var status = ReasonRules.FindStatus(dsnText);
+            into.Add(Decide(null, status, ReasonRules.FindReplyCode(dsnText), Explanation(dsnText), null, null, null, null, original));
+            return;
+        }
+
+        var preface = TextSegments.Before(dsnText, recipients[0]);
+        foreach (var recipient in recipients)
+        {
+            var segment = TextSegments.For(dsnText, recipient, recipients);
+            var status = ReasonRules.FindStatus(segment) ?? ReasonRules.FindStatus(dsnText);
+            var reply = ReasonRules.FindReplyCode(segment) ?? ReasonRules.FindReplyCode(dsnText);
+            var diagnostic = string.IsNullOrWhiteSpace(segment) ? Explanation(dsnText) : segment;
+            into.Add(Decide(recipient, status, reply, diagnostic, null, null, null, preface + "\n" + dsnText, original));
+        }
+
+        _ = lowerText;
+    }
+
+    /// <summary>The first few lines of a bounce text, as the diagnostic when nothing better is known.</summary>
+    private static string? Explanation(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        return text.Length > 600 ? text[..600] : text;
+    }
+
+    private static void AddDistinct(List<string> list, string? address)
+    {
+        if (address is not null && !list.Contains(address))
+        {
+            list.Add(address);
+        }
+    }
+
+    [GeneratedRegex(@"^\s*Final-Recipient:\s*(?:[\w-]+;)?\s*<?([^\s<>;]+@[^\s<>;]+?)>?\s*$", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex TextFinalRecipient();
+}

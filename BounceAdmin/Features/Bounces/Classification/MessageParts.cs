@@ -1,0 +1,302 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit;
+
+namespace BounceAdmin.Features.Bounces.Classification;
+
+/// <summary>The parts of a bounce the classifier reads, gathered in one walk over the MIME tree.</summary>
+internal sealed partial class MessageParts
+{
+    /// <summary>The message/delivery-status parts (RFC 3464), in order.</summary>
+    public List<MessageDeliveryStatus> DeliveryStatus { get; } = [];
+
+    /// <summary>The message/feedback-report part (RFC 5965), if any.</summary>
+    public MessageFeedbackReport? Feedback { get; private set; }
+
+    /// <summary>The returned original message or its headers (message/rfc822, text/rfc822-headers), if any.</summary>
+    public MimeMessage? Original { get; private set; }
+
+    /// <summary>All human-readable text of the bounce itself (not of the returned message), capped.</summary>
+    public string Text { get; private set; } = "";
+
+    /// <summary><see cref="Text"/> up to the line where an inline copy of the original message starts.</summary>
+    public string BounceText { get; private set; } = "";
+
+    /// <summary><see cref="Text"/> from the line where an inline copy of the original message starts (empty when none).</summary>
+    public string ReturnedText { get; private set; } = "";
+
+    /// <summary>True when the MIME tree is nested deeper than allowed.</summary>
+    public bool TooDeep { get; private set; }
+
+    public static MessageParts Collect(MimeMessage message, int maxDepth)
+    {
+        var result = new MessageParts();
+        var plain = new StringBuilder();
+        var html = new StringBuilder();
+        var stack = new Stack<(MimeEntity Entity, int Depth)>();
+        if (message.Body is not null)
+        {
+            stack.Push((message.Body, 0));
+        }
+
+        while (stack.Count > 0)
+        {
+            var (entity, depth) = stack.Pop();
+            if (depth > maxDepth)
+            {
+                result.TooDeep = true;
+                break;
+            }
+
+            switch (entity)
+            {
+                case Multipart multipart:
+                    for (var i = multipart.Count - 1; i >= 0; i--)
+                    {
+                        stack.Push((multipart[i], depth + 1));
+                    }
+
+                    break;
+                case MessageDeliveryStatus dsn:
+                    result.DeliveryStatus.Add(dsn);
+                    break;
+                case MessageFeedbackReport feedback:
+                    result.Feedback ??= feedback;
+                    break;
+                case MessagePart part:
+                    // The returned original: read its headers, never its body as bounce text.
+                    result.Original ??= part.Message;
+                    break;
+                case TextPart text when !text.IsAttachment || text.ContentType.IsMimeType("text", "plain"):
+                    var target = text.IsHtml ? html : plain;
+                    if (target.Length < MaxChars)
+                    {
+                        var value = SafeText(text);
+                        if (text.IsHtml)
+                        {
+                            value = WebUtility.HtmlDecode(Tags().Replace(value, " "));
+                        }
+
+                        target.Append(value.Length > MaxChars ? value[..MaxChars] : value).Append('\n');
+                    }
+
+                    break;
+            }
+        }
+
+        var all = plain.Length > 0 ? plain.ToString() : html.ToString();
+        result.Text = all;
+        var cut = OriginalMarker().Match(all);
+        result.BounceText = cut.Success ? all[..cut.Index] : all;
+        result.ReturnedText = cut.Success ? all[cut.Index..] : "";
+        return result;
+    }
+
+    private const int MaxChars = 64 * 1024;
+
+    private static string SafeText(TextPart part)
+    {
+        try
+        {
+            return part.Text ?? "";
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException or DecoderFallbackException)
+        {
+            // An unknown or lying charset: read the bytes as Latin-1, which never fails.
+            using var stream = new MemoryStream();
+            part.Content?.DecodeTo(stream);
+            return Encoding.Latin1.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+        }
+    }
+
+    [GeneratedRegex(@"<[^>]{0,2000}>")]
+    private static partial Regex Tags();
+
+    /// <summary>Lines where MTAs start the inline copy of the returned message.</summary>
+    [GeneratedRegex(@"^[ \t>]*(-{2,}.*(original message|returned message|unsent message|copy of (the|your) message|message (header|body|text)s? follows|original mail|undelivered message|rfc822|headers? of the (original )?message)|(original message headers|the original message headers are|message headers follow|below this line is a copy|this is a copy of (the|your) message|undeliverable message headers|------ this is a copy)|content-type:\s*(message/rfc822|text/rfc822-headers))",
+        RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
+    private static partial Regex OriginalMarker();
+}
+
+/// <summary>What the report returned of the original message: its Message-ID, recipient, sender and our send id.</summary>
+internal sealed partial class OriginalHeaders
+{
+    public string? MessageId { get; private init; }
+
+    public string? To { get; private init; }
+
+    public string? From { get; private init; }
+
+    public string? Subject { get; private init; }
+
+    public long? SendId { get; private init; }
+
+    public static OriginalHeaders Read(MessageParts parts)
+    {
+        if (parts.Original is { } original)
+        {
+            var to = original.To.Mailboxes.ToList();
+            return new OriginalHeaders
+            {
+                MessageId = original.MessageId,
+                To = to.Count == 1 ? Addresses.Clean(to[0].Address) : null,
+                From = Addresses.Clean(original.From.Mailboxes.FirstOrDefault()?.Address),
+                Subject = original.Subject,
+                SendId = ParseSendId(original.Headers[BounceClassifier.SendIdHeader]),
+            };
+        }
+
+        // Inline copy in the text (qmail, old Sendmail, many Japanese MTAs): scan header-like lines.
+        var text = parts.ReturnedText;
+        if (text.Length == 0)
+        {
+            return new OriginalHeaders();
+        }
+
+        string? Header(Regex r) => r.Match(text) is { Success: true } m ? m.Groups[1].Value.Trim() : null;
+        var id = Header(MessageIdLine());
+        return new OriginalHeaders
+        {
+            MessageId = id?.Trim('<', '>'),
+            To = Addresses.Clean(Header(ToLine())),
+            From = Addresses.Clean(Header(FromLine())),
+            SendId = ParseSendId(Header(SendLine())),
+        };
+    }
+
+    private static long? ParseSendId(string? value) =>
+        long.TryParse(value?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    [GeneratedRegex(@"^\s*Message-ID:\s*(<[^>\r\n]+>|\S+)", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex MessageIdLine();
+
+    [GeneratedRegex(@"^\s*To:[^\r\n<]*<?([^\s<>,]+@[^\s<>,]+)>?", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex ToLine();
+
+    [GeneratedRegex(@"^\s*From:[^\r\n<]*<?([^\s<>,]+@[^\s<>,]+)>?", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex FromLine();
+
+    [GeneratedRegex(@"^\s*X-BounceAdmin-Send:\s*(\d+)", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
+    private static partial Regex SendLine();
+}
+
+/// <summary>Email addresses in bounce text.</summary>
+internal static partial class Addresses
+{
+    /// <summary>A bare address: lower case, no "rfc822;" prefix, brackets, quotes or trailing punctuation; null when not an address.</summary>
+    public static string? Clean(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var s = value.Trim();
+        var semi = s.IndexOf(';');
+        if (semi >= 0 && semi < s.IndexOf('@'))
+        {
+            s = s[(semi + 1)..].Trim();
+        }
+
+        var lt = s.IndexOf('<');
+        if (lt >= 0)
+        {
+            var gt = s.IndexOf('>', lt + 1);
+            s = gt > lt ? s[(lt + 1)..gt] : s[(lt + 1)..];
+        }
+
+        s = s.Trim().Trim('"', '\'', '.', ',', ':', ';', '(', ')', '[', ']', ' ');
+        var at = s.LastIndexOf('@');
+        if (at <= 0 || at == s.Length - 1 || s.AsSpan().ContainsAny(' ', '\t', '\n'))
+        {
+            return null;
+        }
+
+        return s.ToLowerInvariant();
+    }
+
+    /// <summary>Addresses in <paramref name="text"/>, in order of appearance (not distinct).</summary>
+    public static IEnumerable<string> InText(string text)
+    {
+        foreach (Match m in AddressPattern().Matches(text))
+        {
+            // Message-IDs look like addresses; skip those in angle brackets right after "Message-ID:".
+            var before = text.AsSpan(Math.Max(0, m.Index - 14), Math.Min(14, m.Index));
+            if (before.Contains("message-id", StringComparison.OrdinalIgnoreCase) || before.Contains("msgid", StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
+            yield return m.Value.TrimEnd('.').ToLowerInvariant();
+        }
+    }
+
+    /// <summary>Role addresses of mail systems that are never the bounced recipient.</summary>
+    public static bool IsRole(string address)
+    {
+        var local = address.AsSpan(0, address.IndexOf('@'));
+        return local.Equals("postmaster", StringComparison.OrdinalIgnoreCase) || local.Equals("mailer-daemon", StringComparison.OrdinalIgnoreCase)
+            || local.Equals("root", StringComparison.OrdinalIgnoreCase) || local.Equals("abuse", StringComparison.OrdinalIgnoreCase)
+            || local.StartsWith("bounce", StringComparison.OrdinalIgnoreCase) || local.Equals("daemon", StringComparison.OrdinalIgnoreCase)
+            || local.StartsWith("noreply", StringComparison.OrdinalIgnoreCase) || local.StartsWith("no-reply", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Addresses mail systems send bounces from (MAILER-DAEMON, postmaster).</summary>
+    public static bool IsMailSystem(string address)
+    {
+        var at = address.IndexOf('@');
+        var local = at < 0 ? address.AsSpan() : address.AsSpan(0, at);
+        return local.Contains("mailer-daemon", StringComparison.OrdinalIgnoreCase) || local.Contains("postmaster", StringComparison.OrdinalIgnoreCase)
+            || local.Contains("mail-daemon", StringComparison.OrdinalIgnoreCase) || local.Equals("mailerdaemon", StringComparison.OrdinalIgnoreCase);
+    }
+
+    [GeneratedRegex(@"[A-Za-z0-9][A-Za-z0-9._%+=/'!#$&*?^{|}~-]*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", RegexOptions.CultureInvariant)]
+    private static partial Regex AddressPattern();
+}
+
+/// <summary>Cuts bounce text into the piece that speaks about one recipient.</summary>
+internal static class TextSegments
+{
+    private const int MaxSegment = 2000;
+
+    /// <summary>The text from the first mention of <paramref name="recipient"/> to the first mention of another recipient.</summary>
+    public static string? For(string text, string recipient, IReadOnlyList<string> all)
+    {
+        var start = text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        // Start at the beginning of the line, so "RCPT TO:<x>: 550 ..." keeps its code.
+        var lineStart = text.LastIndexOf('\n', start) + 1;
+        var end = Math.Min(text.Length, lineStart + MaxSegment);
+        foreach (var other in all)
+        {
+            if (other == recipient)
+            {
+                continue;
+            }
+
+            var next = text.IndexOf(other, start + recipient.Length, StringComparison.OrdinalIgnoreCase);
+            if (next > start && next < end)
+            {
+                var otherLine = text.LastIndexOf('\n', next) + 1;
+                end = Math.Max(otherLine, start + recipient.Length);
+            }
+        }
+
+        return text[lineStart..end];
+    }
+
+    /// <summary>The text around the first mention of <paramref name="recipient"/> (to the next blank line).</summary>
+    public static string? Around(string text, string recipient) => For(text, recipient, []);
+
+    /// <summary>The text before the first mention of <paramref name="recipient"/>.</summary>
+    public static string Before(string text, string recipient)
+    {
+        var start = text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase);
+        return start < 0 ? "" : text[..start];
+    }
+}

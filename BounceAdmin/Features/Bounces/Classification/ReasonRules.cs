@@ -1,0 +1,478 @@
+using System.Text.RegularExpressions;
+
+namespace BounceAdmin.Features.Bounces.Classification;
+
+/// <summary>A reason decision and the rule that made it.</summary>
+/// <param name="Reason">Reason name of <see cref="BounceTaxonomy"/>.</param>
+/// <param name="Rule">Stable rule id, e.g. <c>status:5.1.1</c>, <c>text:userunknown</c>, <c>reply:421</c>.</param>
+/// <param name="Explanation">Short human explanation.</param>
+public readonly record struct ReasonDecision(string Reason, string Rule, string Explanation);
+
+/// <summary>
+/// The rules that turn an enhanced status code (RFC 3463), an SMTP reply code (RFC 5321) and diagnostic wording into a
+/// reason of <see cref="BounceTaxonomy"/>. The rules only name reasons; categories stay in the taxonomy.
+/// </summary>
+public static partial class ReasonRules
+{
+    /// <summary>
+    /// Enhanced status codes whose meaning is specific enough to name a reason (RFC 3463 and the IANA registry of
+    /// enhanced status codes). Class digit 4 and 5 share the table; codes ending in .0 (x.y.0) are generic and absent.
+    /// </summary>
+    private static readonly Dictionary<string, string> StatusTable = new(StringComparer.Ordinal)
+    {
+        // x.1.x addressing
+        ["1.1"] = "userunknown", ["1.2"] = "hostunknown", ["1.3"] = "userunknown", ["1.4"] = "userunknown",
+        ["1.5"] = "delivered", ["1.6"] = "hasmoved", ["1.7"] = "rejected", ["1.8"] = "rejected", ["1.9"] = "systemerror",
+        ["1.10"] = "notaccept", ["1.0"] = "userunknown",
+        // x.2.x mailbox
+        ["2.0"] = "filtered", ["2.1"] = "suspend", ["2.2"] = "mailboxfull", ["2.3"] = "exceedlimit", ["2.4"] = "systemerror",
+        // x.3.x mail system
+        ["3.0"] = "systemerror", ["3.1"] = "systemfull", ["3.2"] = "notaccept", ["3.3"] = "systemerror", ["3.4"] = "mesgtoobig", ["3.5"] = "systemerror",
+        // x.4.x network and routing
+        ["4.0"] = "networkerror", ["4.1"] = "networkerror", ["4.2"] = "networkerror", ["4.3"] = "networkerror", ["4.4"] = "hostunknown",
+        ["4.5"] = "systemfull", ["4.6"] = "networkerror", ["4.7"] = "expired",
+        // x.5.x protocol
+        ["5.1"] = "syntaxerror", ["5.2"] = "syntaxerror", ["5.3"] = "toomanyconn", ["5.4"] = "syntaxerror", ["5.5"] = "syntaxerror",
+        ["5.6"] = "syntaxerror",
+        // x.6.x content
+        ["6.0"] = "contenterror", ["6.1"] = "contenterror", ["6.2"] = "contenterror", ["6.3"] = "contenterror", ["6.4"] = "contenterror", ["6.5"] = "contenterror",
+        ["6.6"] = "contenterror", ["6.7"] = "contenterror", ["6.8"] = "contenterror", ["6.9"] = "contenterror", ["6.10"] = "contenterror",
+        // x.7.x security and policy
+        ["7.0"] = "securityerror", ["7.1"] = "securityerror", ["7.2"] = "systemerror", ["7.3"] = "securityerror", ["7.4"] = "securityerror", ["7.5"] = "securityerror",
+        ["7.6"] = "securityerror", ["7.7"] = "securityerror", ["7.8"] = "securityerror", ["7.9"] = "securityerror",
+        ["7.10"] = "securityerror", ["7.11"] = "failedstarttls", ["7.12"] = "securityerror", ["7.13"] = "suspend", ["7.14"] = "securityerror",
+        ["7.15"] = "securityerror", ["7.16"] = "mesgtoobig", ["7.17"] = "hasmoved", ["7.18"] = "hasmoved", ["7.19"] = "hasmoved",
+        ["7.20"] = "authfailure", ["7.21"] = "authfailure", ["7.22"] = "authfailure", ["7.23"] = "authfailure", ["7.24"] = "authfailure",
+        ["7.25"] = "requireptr", ["7.26"] = "authfailure", ["7.27"] = "notaccept", ["7.28"] = "spamdetected", ["7.29"] = "authfailure",
+        ["7.30"] = "authfailure",
+    };
+
+    /// <summary>
+    /// Reasons a status code names only loosely: many servers send these codes for other causes (a spam filter answering
+    /// 5.1.1, a policy block answering 5.7.1), so the diagnostic wording, when it says more, wins over them.
+    /// </summary>
+    private static readonly HashSet<string> WeakStatusReasons = new(StringComparer.Ordinal)
+    {
+        "userunknown", "hostunknown", "systemerror", "securityerror", "networkerror", "expired", "filtered", "onhold", "undefined",
+    };
+
+    /// <summary>Codes used so loosely in practice (x.2.1 for unknown users, x.1.0 for anything about an address) that they never decide first.</summary>
+    private static readonly HashSet<string> LooseCodes = new(StringComparer.Ordinal) { "2.1", "1.0", "2.0" };
+
+    /// <summary>Reasons checked first, in this order: each wins when its status code or its wording is present.</summary>
+    private static readonly string[] FirstPass =
+    [
+        "authfailure", "requireptr", "badreputation", "notcompliantrfc", "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved",
+        "norelaying", "userunknown", "filtered", "rejected", "hostunknown", "spamdetected", "toomanyconn", "speeding", "blocked",
+    ];
+
+    /// <summary>One wording rule: a reason and the phrases (lower case) or regex that indicate it.</summary>
+    private sealed record TextRule(string Reason, string[] Phrases, Regex? Pattern = null);
+
+    /// <summary>
+    /// Diagnostic wording, most specific first: the first rule with a matching phrase decides. Phrases are compared
+    /// against the lower-cased diagnostic with whitespace collapsed.
+    /// </summary>
+    private static readonly TextRule[] TextRules =
+    [
+        new("authfailure", ["spf check", "spf fail", "spf record", "spf validation", "failed spf", "sender policy framework", " spf ", "dkim", "dmarc",
+            "unauthenticated email", "authentication check failed", "is not authorized by domain", "not authorized to send on behalf",
+            "sender id check", "domain authentication"]),
+        new("requireptr", ["reverse dns", "reverse lookup", "ptr record", "no ptr", "rdns", "reverse hostname", "cannot find your hostname",
+            "cannot resolve your address", "unresolvable address", "ip name lookup failed", "reverse address", "forward-confirmed",
+            "not have reverse", "does not resolve to", "no reverse", "hostname lookup failed", "cannot find your reverse",
+            "matching ptr", "ptr lookup"]),
+        new("badreputation", ["poor reputation", "low reputation", "bad reputation", "sender reputation", "ip reputation",
+            "reputation is too low", "domain reputation"]),
+        new("virusdetected", ["virus", "malware", "infected", "trojan", "worm detected", "contains a macro"]),
+        new("notcompliantrfc", ["rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 822", "rfc822 compliant", "not rfc compliant",
+            "multiple addresses in from", "duplicate header", "headers are not rfc", "message is not rfc", "bare lf", "bare line feed",
+            "invalid message header"]),
+        new("mailboxfull", ["mailbox full", "mailbox is full", "mailbox quota", "over quota", "overquota", "quota exceeded", "exceeded quota",
+            "exceeds quota", "quota full", "exceeded storage allocation", "exceeded its storage", "disk quota", "mailbox size limit",
+            "mailbox has exceeded", "mailbox exceeded", "is over its quota", "is over the quota", "full mailbox", "mail box full",
+            "mailbox is over", "account is full", "account is over quota", "would exceed mailbox", "would exceed the quota",
+            "too much mail data", "storage limit", "inbox is full", "user is over", "exceed the quota", "insufficient quota",
+            "mailfolder is full", "maildir over quota", "storage allocation", "not enough storage space in", "quota violation",
+            "mailbox size exceeded", "the user's mailbox is full", "exceeded mailbox", "quota for the mailbox", "mailbox over quota",
+            "quota reached", "exceeded the storage", "recipient's mailbox is full", "is full", "no space for user", "space limit"]),
+        new("mesgtoobig", ["message too big", "message too large", "message is too big", "message is too large", "message size exceeds",
+            "message size exceeded", "exceeds size limit", "size limit exceeded", "message length exceeds", "exceeded maximum message size",
+            "message file too big", "message size too large", "exceeds maximum message size", "exceeds the maximum size",
+            "maximum message size", "mail too large", "email too large", "exceeds the size limit", "larger than the maximum",
+            "exceeds fixed maximum message size", "message exceeds maximum"]),
+        new("exceedlimit", ["message header size exceeds limit", "too many recipients", "exceeded the maximum number of recipients",
+            "recipient limit", "address lists are too long"]),
+        new("suspend", ["account disabled", "account has been disabled", "account is disabled", "account is inactive", "account inactive",
+            "account suspended", "account has been suspended", "account is suspended", "mailbox disabled", "mailbox is disabled",
+            "mailbox is inactive", "mailbox currently suspended", "mailbox has been suspended", "mailbox is suspended", "has been suspended",
+            "recipient suspended", "temporarily disabled", "boite du destinataire archivee", "mailbox is frozen", "account expired",
+            "inactive account", "inactive user", "user suspended", "mail receiving disabled", "user account disabled", "is disabled",
+            "has been disabled", "not currently active", "mailbox unavailable or inactive", "recipient address is inactive",
+            "account has expired", "is no longer active", "account is locked", "mailbox locked", "extended inactivity",
+            "service suspended", "deactivated", "mailbox is locked"]),
+        new("norelaying", ["relay access denied", "relaying denied", "relay denied", "relay not permitted", "not permitted to relay",
+            "we do not relay", "unable to relay", "relaying not allowed", "not allowed to relay", "relay prohibited", "no relaying",
+            "relaying mail to", "isn't in my list of allowed rcpthosts", "not in my list of allowed rcpthosts", "relay not allowed",
+            "is not a gateway", "cannot relay", "relaying is prohibited", "open relay", "relay_denied"]),
+        new("hasmoved", ["has been replaced by", "address has moved", "user has moved", "mailbox has moved", "no longer with the company",
+            "has changed to", "address changed to", "new address is", "moved to"]),
+        new("userunknown", ["user unknown", "unknown user", "no such user", "no such mailbox", "no such recipient", "no such person",
+            "no such local user", "no such account", "user not found", "user does not exist", "user doesn't exist", "user doesn't have",
+            "user not known", "user is unknown", "unknown recipient", "recipient unknown", "recipient not found", "recipient does not exist",
+            "recipient address rejected", "recipient rejected", "recipient is not local", "invalid recipient", "invalid mailbox",
+            "invalid address", "invalid user", "address unknown", "address does not exist", "address doesn't exist", "addresses were unknown",
+            "unknown address", "unknown local part", "unknown mailbox", "unknown or illegal alias", "mailbox not found", "mailbox not present",
+            "mailbox unavailable", "mailbox does not exist", "mailbox doesn't exist", "mailbox is not found", "mailbox not exist",
+            "no mailbox here", "no mailbox", "not a valid mailbox", "not a valid recipient", "not a valid user", "not a known user",
+            "is not a known", "account does not exist", "account doesn't exist", "no account", "email account that you tried to reach does not exist",
+            "unrouteable address", "no valid recipients", "does not exist", "doesn't exist", "not our customer", "archived recipient",
+            "mailbox unknown", "bad recipient", "bad destination", "invalid-recipient", "undeliverable address", "not exist", "no user",
+            "unknown email address", "user invalid", "is not known", "name not found", "no such address", "destination server rejected recipients",
+            "there is no one", "not listed in domino directory", "not listed in public name", "address rejected",
+            "does not have an account", "is not a valid e-mail", "recipient not valid", "rcpt to rejected", "no longer valid",
+            "is unavailable", "recipient no longer", "invalid-address", "unknown in local recipient table"]),
+        new("hostunknown", ["host unknown", "unknown host", "host not found", "domain not found", "domain does not exist", "no such domain",
+            "domain name not found", "name or service not known", "domain must exist", "illegal host/domain", "domain is not valid",
+            "host or domain name not found", "mx records point to non-existent", "unrouteable mail domain", "unknown domain",
+            "no such host", "domain does not accept", "domain isn't in my list", "not a valid domain", "bad destination host",
+            "domain lookup failed", "non-existent domain", "nonexistent domain", "host does not exist", "invalid domain", "domain not exist"]),
+        new("notaccept", ["does not accept mail", "null mx", "does not accept email", "not accepting mail", "accepts no mail",
+            "no mx record", "no mx host"]),
+        new("filtered", ["rejected by recipient", "refused by recipient", "blocked by recipient", "blocked by the recipient", "user reject",
+            "recipient has blocked", "recipient rejected your message", "has chosen to block", "message filtered", "filtered by",
+            "content filter", "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
+            "user has blocked", "recipient's filter", "message rejected by user", "the recipient does not accept", "sender is blocked by the recipient",
+            "has restricted", "is not authorized to send mail to", "rejected by the recipient", "recipient refused"]),
+        new("rejected", ["sender rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
+            "sender domain", "domain of sender", "sender is not allowed", "sender not allowed", "envelope sender", "bogus mail from",
+            "from address", "mail from", "return path", "return-path", "sender address", "address of the sender", "sender denied",
+            "reject sender", "unknown sender", "sender unknown", "sender is blacklisted", "your envelope", "senders domain",
+            "sender's domain", "sender blocked", "refused mail from", "sender mx", "check the sender", "rejected sender"]),
+        new("spamdetected", ["spam", "junk mail", "junkmail", "bulk mail", "unsolicited", "message content rejected", "blacklisted url",
+            "scored too high", "suspicious", "content rejected", "looks like", "score too high", "high probability", "phish"]),
+        new("toomanyconn", ["too many connections", "too many simultaneous connections", "too many concurrent", "connection limit",
+            "too many sessions", "too many smtp sessions", "too many open connections", "concurrent connections", "maximum connections"]),
+        new("speeding", ["rate limit", "ratelimit", "rate-limit", "rate limited", "too many messages", "throttl", "sending too fast",
+            "too many emails", "too many mails", "max emails per hour", "too fast", "exceeded the rate", "temporarily deferred",
+            "please try again later", "try again later"]),
+        new("failedstarttls", ["starttls", "tls required", "requires tls", "tls is required", "must use tls", "tls negotiation failed",
+            "encryption required", "tls handshake"]),
+        new("securityerror", ["authentication required", "authentication is required", "must be authenticated", "not authenticated",
+            "authentication failed", "authentication credentials", "security policy", "insecure", "must authenticate", "smtp auth",
+            "submission must be authenticated", "encryption"]),
+        new("policyviolation", ["policy", "prohibited", "not allowed by", "message not allowed", "restricted", "compliance",
+            "violat", "forbidden", "not permitted"]),
+        new("blocked", ["blocked", "blacklist", "blocklist", "block list", "black list", "banned", "denylist", "deny list", "dnsbl", "rbl",
+            "spamhaus", "spamcop", "sorbs", "barracuda", "listed in", "listed at", "listed on", "access denied", "client host rejected",
+            "refused to talk", "not allowed to connect", "your ip", "ip address", "dynamic ip", "dialup", "dial-up", "connection refused by",
+            "service unavailable; client", "rejected due to", "connection rejected", "refused by", "sender ip", "your host",
+            "your server", "your network", "bad connection", "connections not accepted", "mail server has been", "is not allowed to send",
+            "has been temporarily", "not accepted from", "your domain has been", "rejected by"]),
+        new("systemfull", ["insufficient system storage", "not enough disk space", "no space left", "disk full", "insufficient disk space",
+            "system storage", "out of disk", "out of space"]),
+        new("mailererror", ["mailer error", "command failed", "command died", "exit status", "x-unix", "procmail", "program failed",
+            "pipe to", "unknown mailer", "mail delivery program", "local delivery failed", "delivery agent"]),
+        new("networkerror", ["could not connect", "connection refused", "network is unreachable", "no route to host", "lost connection",
+            "connection reset", "connection closed", "dns error", "dns lookup", "name server", "name service error", "host is unreachable",
+            "unable to connect", "can't connect", "cannot connect", "too many hops", "loops back to myself", "mail loop", "routing loop",
+            "loop detected", "hop count exceeded", "temporary failure in name resolution", "dns failure", "could not be resolved",
+            "connection timed out", "no answer", "unreachable", "host not responding", "connection dropped", "remote host closed",
+            "failed to connect", "name resolution", "mx lookup", "dns problem"]),
+        new("expired", ["delivery time expired", "retry time exceeded", "retry timeout exceeded", "message expired", "could not be delivered for",
+            "timed out", "timeout", "queue too long", "in the queue too long", "giving up", "given up", "gave up", "have been unable to deliver",
+            "was not delivered within", "delivery expired", "expired", "too long in queue", "retry limit", "undeliverable for",
+            "could not deliver for", "delivery attempts", "unable to deliver for", "has been delayed", "not yet been delivered",
+            "retry period", "maximum time", "no further attempts", "could not be delivered within", "delivery has failed after"]),
+        new("syntaxerror", ["syntax error", "command unrecognized", "command not recognized", "unrecognized command", "bad sequence of commands",
+            "command not implemented", "invalid command", "line too long", "parameter not implemented"]),
+        new("contenterror", ["content error", "illegal attachment", "header error", "prohibited attachment", "attachment not allowed",
+            "invalid content", "message content", "8-bit data", "8bit data", "improper use", "content type", "mime"]),
+        new("systemerror", ["system error", "internal error", "server error", "local error", "configuration error", "temporary failure",
+            "temporarily unavailable", "service unavailable", "system not available", "processing error", "error in processing",
+            "system problem", "server problem", "misconfigured", "config error", "temporary problem", "unavailable", "i/o error",
+            "database error", "try again"]),
+    ];
+
+    /// <summary>Matches an enhanced status code (RFC 3463) such as 5.1.1 or 4.7.26.</summary>
+    [GeneratedRegex(@"(?<![\w.])([245])\.(\d{1,3})\.(\d{1,3})(?![\w.]|\.\d)", RegexOptions.CultureInvariant)]
+    internal static partial Regex StatusCodePattern();
+
+    /// <summary>Matches an SMTP reply code (RFC 5321) of a failure as it appears in server text, e.g. "550 ", "550-", "said: 452".</summary>
+    [GeneratedRegex(@"(?<![\w.:/+-])([45][0-5][0-9])(?=[ \-]|$)(?![ \-]?\d)", RegexOptions.CultureInvariant | RegexOptions.Multiline)]
+    internal static partial Regex ReplyCodePattern();
+
+    /// <summary>The first enhanced status code in <paramref name="text"/>, or null.</summary>
+    public static string? FindStatus(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var m = StatusCodePattern().Match(text);
+        return m.Success ? m.Value : null;
+    }
+
+    /// <summary>The first SMTP failure reply code in <paramref name="text"/>, or null.</summary>
+    public static int? FindReplyCode(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var m = ReplyCodePattern().Match(text);
+        return m.Success ? int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>The reason a status code names on its own (class 4/5, specific subject/detail), or null for a generic code.</summary>
+    public static string? ReasonOfStatus(string? status)
+    {
+        if (status is null || status.Length < 5)
+        {
+            return null;
+        }
+
+        if (status[0] == '2')
+        {
+            return "delivered";
+        }
+
+        var rest = status.AsSpan(2);
+        foreach (var (key, reason) in StatusTable)
+        {
+            if (rest.SequenceEqual(key))
+            {
+                return reason;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>The first wording rule matching <paramref name="lowerText"/> (already lower case), with the phrase that matched.</summary>
+    public static (string Reason, string Phrase)? MatchText(string? lowerText)
+    {
+        if (string.IsNullOrEmpty(lowerText))
+        {
+            return null;
+        }
+
+        foreach (var rule in TextRules)
+        {
+            foreach (var phrase in rule.Phrases)
+            {
+                if (lowerText.Contains(phrase, StringComparison.Ordinal))
+                {
+                    return (rule.Reason, phrase);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static readonly Dictionary<string, TextRule> RuleByReason = TextRules.ToDictionary(r => r.Reason, StringComparer.Ordinal);
+
+    private static string? MatchReason(string? lowerText, string reason)
+    {
+        if (string.IsNullOrEmpty(lowerText) || !RuleByReason.TryGetValue(reason, out var rule))
+        {
+            return null;
+        }
+
+        foreach (var phrase in rule.Phrases)
+        {
+            if (lowerText.Contains(phrase, StringComparison.Ordinal))
+            {
+                return phrase;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The SMTP command (RFC 5321) the remote server answered with the failure, as MTAs report it ("in reply to RCPT TO
+    /// command", "after end of data", "did not like our DATA", "&gt;&gt;&gt; MAIL FROM"): RCPT, MAIL, DATA, or null when not told.
+    /// </summary>
+    public static string? SmtpCommand(string? lowerText)
+    {
+        if (string.IsNullOrEmpty(lowerText))
+        {
+            return null;
+        }
+
+        var m = CommandPattern().Match(lowerText);
+        if (!m.Success)
+        {
+            return null;
+        }
+
+        var word = m.Groups["cmd"].Value;
+        return word.StartsWith("rcpt", StringComparison.Ordinal) ? "RCPT"
+            : word.StartsWith("mail", StringComparison.Ordinal) ? "MAIL"
+            : word.Contains("data", StringComparison.Ordinal) ? "DATA"
+            : null;
+    }
+
+    [GeneratedRegex(@"(in reply to|after|did not like our|while sending|response to|>>>|smtp command:?|most progress was|error after)\s+(the\s+)?(?<cmd>rcpt|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
+    private static partial Regex CommandPattern();
+
+    /// <summary>
+    /// Decides the reason of one failed or delayed recipient from its status, reply code, diagnostic and action.
+    /// Order: success actions; the specific reasons (each wins by its status code or its wording, most specific first;
+    /// "user unknown" wording counts only for a recipient-stage refusal, at the DATA stage it means a content filter);
+    /// a status code that names its reason firmly; the remaining wording; a loose status code; "expired" for a delay;
+    /// the reply code; otherwise "onhold" (a permanent failure nobody explains) or "undefined".
+    /// </summary>
+    /// <param name="status">Enhanced status code or null.</param>
+    /// <param name="replyCode">SMTP reply code or null.</param>
+    /// <param name="diagnostic">Diagnostic text (any case) or null.</param>
+    /// <param name="action">RFC 3464 Action or null.</param>
+    /// <param name="context">Further bounce text to read when the diagnostic says nothing, or null.</param>
+    public static ReasonDecision Decide(string? status, int? replyCode, string? diagnostic, string? action, string? context = null)
+    {
+        if (action is "delivered" or "relayed" or "expanded")
+        {
+            return new("delivered", "action:" + action, $"the report's Action is '{action}': a delivery confirmation, not a bounce");
+        }
+
+        var statusReason = ReasonOfStatus(status);
+        if (statusReason == "delivered")
+        {
+            return new("delivered", "status:" + status, $"status {status} is a success");
+        }
+
+        var loose = status is not null && status.Length > 2 && LooseCodes.Contains(status[2..]);
+        var lower = Lower(diagnostic);
+        var lowerContext = Lower(context);
+        var command = SmtpCommand(lower) ?? SmtpCommand(lowerContext);
+        var from = "diagnostic";
+        var textAll = MatchText(lower);
+        if (textAll is null && lowerContext is not null)
+        {
+            lower = lowerContext;
+            from = "bounce text";
+        }
+
+        foreach (var reason in FirstPass)
+        {
+            if (statusReason == reason && !loose)
+            {
+                return FromStatus(status!, reason);
+            }
+
+            if (MatchReason(lower, reason) is not { } phrase)
+            {
+                continue;
+            }
+
+            if (reason == "userunknown" && statusReason != "userunknown" && command != "RCPT")
+            {
+                // RFC 5321: the address is judged at RCPT; a refusal of the message with this wording comes from a filter.
+                return new("filtered", "text:userunknown-after-data",
+                    $"the {from} says \"{phrase}\" but not in answer to RCPT TO: a filter refused the message, not the address");
+            }
+
+            if (reason == "mesgtoobig" && statusReason == "exceedlimit")
+            {
+                return FromStatus(status!, "exceedlimit");
+            }
+
+            return new(reason, "text:" + reason, $"the {from} says \"{phrase}\"");
+        }
+
+        if (statusReason is not null && !WeakStatusReasons.Contains(statusReason) && !loose)
+        {
+            return FromStatus(status!, statusReason);
+        }
+
+        if (MatchText(lower) is { } t)
+        {
+            if (statusReason is not null && GenericWording(t.Reason) && !loose)
+            {
+                return FromStatus(status!, statusReason);
+            }
+
+            return new(t.Reason, "text:" + t.Reason, $"the {from} says \"{t.Phrase}\"");
+        }
+
+        if (statusReason is not null)
+        {
+            return FromStatus(status!, statusReason);
+        }
+
+        if (action == "delayed")
+        {
+            return new("expired", "action:delayed", "the report's Action is 'delayed' and no cause is given");
+        }
+
+        if (replyCode is { } code && ReasonOfReply(code) is { } byReply)
+        {
+            return new(byReply, "reply:" + code, $"SMTP reply code {code} (RFC 5321) means {byReply}");
+        }
+
+        var permanent = status?.StartsWith('5') == true || replyCode is >= 500 and < 600 || action == "failed";
+        return permanent
+            ? new("onhold", "fallback:onhold", "a permanent failure whose cause the report does not tell")
+            : new("undefined", "fallback:undefined", "the report tells neither a usable status code nor a known cause");
+    }
+
+    private static ReasonDecision FromStatus(string status, string reason) =>
+        new(reason, "status:" + status, $"enhanced status {status} (RFC 3463) means {reason}");
+
+    /// <summary>Wording reasons too generic to override a specific status code.</summary>
+    private static bool GenericWording(string reason) =>
+        reason is "systemerror" or "expired" or "networkerror" or "contenterror" or "syntaxerror" or "policyviolation" or "securityerror";
+
+    /// <summary>Reply codes (RFC 5321 §4.2.3) that name a cause on their own.</summary>
+    private static string? ReasonOfReply(int code) => code switch
+    {
+        421 => "systemerror",
+        450 or 451 => "systemerror",
+        452 => "mailboxfull",
+        500 or 501 or 502 or 503 or 504 => "syntaxerror",
+        550 => "onhold",
+        551 => "hasmoved",
+        552 => "mailboxfull",
+        553 => "userunknown",
+        554 => "onhold",
+        556 => "notaccept",
+        _ => null,
+    };
+
+    /// <summary>Lower case with runs of whitespace collapsed, so wrapped diagnostics match phrases.</summary>
+    public static string? Lower(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (span, src) =>
+        {
+            var j = 0;
+            var space = false;
+            foreach (var c in src)
+            {
+                if (char.IsWhiteSpace(c))
+                {
+                    space = true;
+                    continue;
+                }
+
+                if (space && j > 0)
+                {
+                    span[j++] = ' ';
+                }
+
+                space = false;
+                span[j++] = char.ToLowerInvariant(c);
+            }
+
+            span[j..].Fill(' ');
+        }).TrimEnd();
+    }
+}
