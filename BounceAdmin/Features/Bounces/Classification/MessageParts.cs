@@ -260,7 +260,10 @@ internal static class TextSegments
 {
     private const int MaxSegment = 2000;
 
-    /// <summary>The text from the first mention of <paramref name="recipient"/> to the first mention of another recipient.</summary>
+    /// <summary>
+    /// The paragraph that starts at the first mention of <paramref name="recipient"/> (the next one too when the first holds
+    /// only the address, as Exim and qmail list it), cut at the first mention of another recipient.
+    /// </summary>
     public static string? For(string text, string recipient, IReadOnlyList<string> all)
     {
         var start = text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase);
@@ -271,7 +274,19 @@ internal static class TextSegments
 
         // Start at the beginning of the line, so "RCPT TO:<x>: 550 ..." keeps its code.
         var lineStart = text.LastIndexOf('\n', start) + 1;
-        var end = Math.Min(text.Length, lineStart + MaxSegment);
+        var end = ParagraphEnd(text, start);
+        var letters = 0;
+        for (var i = lineStart; i < end; i++)
+        {
+            letters += char.IsLetter(text[i]) ? 1 : 0;
+        }
+
+        if (letters < recipient.Length + 12 && end < text.Length)
+        {
+            end = ParagraphEnd(text, SkipBlank(text, end));
+        }
+
+        end = Math.Min(end, lineStart + MaxSegment);
         foreach (var other in all)
         {
             if (other == recipient)
@@ -288,6 +303,43 @@ internal static class TextSegments
         }
 
         return text[lineStart..end];
+    }
+
+    private static int ParagraphEnd(string text, int from)
+    {
+        var i = from;
+        while (true)
+        {
+            var nl = text.IndexOf('\n', i);
+            if (nl < 0)
+            {
+                return text.Length;
+            }
+
+            var j = nl + 1;
+            while (j < text.Length && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r'))
+            {
+                j++;
+            }
+
+            if (j >= text.Length || text[j] == '\n')
+            {
+                return nl;
+            }
+
+            i = j;
+        }
+    }
+
+    private static int SkipBlank(string text, int from)
+    {
+        var i = from;
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+
+        return i;
     }
 
     /// <summary>The text around the first mention of <paramref name="recipient"/> (to the next blank line).</summary>

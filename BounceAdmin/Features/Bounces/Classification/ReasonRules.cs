@@ -29,7 +29,7 @@ public static partial class ReasonRules
         // x.3.x mail system
         ["3.0"] = "systemerror", ["3.1"] = "systemfull", ["3.2"] = "notaccept", ["3.3"] = "systemerror", ["3.4"] = "mesgtoobig", ["3.5"] = "systemerror",
         // x.4.x network and routing
-        ["4.0"] = "networkerror", ["4.1"] = "networkerror", ["4.2"] = "networkerror", ["4.3"] = "networkerror", ["4.4"] = "hostunknown",
+        ["4.0"] = "networkerror", ["4.1"] = "expired", ["4.2"] = "networkerror", ["4.3"] = "networkerror", ["4.4"] = "hostunknown",
         ["4.5"] = "systemfull", ["4.6"] = "networkerror", ["4.7"] = "expired",
         // x.5.x protocol
         ["5.1"] = "syntaxerror", ["5.2"] = "syntaxerror", ["5.3"] = "toomanyconn", ["5.4"] = "syntaxerror", ["5.5"] = "syntaxerror",
@@ -63,7 +63,7 @@ public static partial class ReasonRules
     private static readonly string[] FirstPass =
     [
         "authfailure", "requireptr", "badreputation", "notcompliantrfc", "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved",
-        "norelaying", "userunknown", "filtered", "rejected", "hostunknown", "spamdetected", "toomanyconn", "speeding", "blocked",
+        "norelaying", "hostunknown", "userunknown", "filtered", "rejected", "spamdetected", "toomanyconn", "speeding", "blocked",
     ];
 
     /// <summary>One wording rule: a reason and the phrases (lower case) or regex that indicate it.</summary>
@@ -103,7 +103,7 @@ public static partial class ReasonRules
             "exceeds fixed maximum message size", "message exceeds maximum"]),
         new("exceedlimit", ["message header size exceeds limit", "too many recipients", "exceeded the maximum number of recipients",
             "recipient limit", "address lists are too long"]),
-        new("suspend", ["account disabled", "account has been disabled", "account is disabled", "account is inactive", "account inactive",
+        new("suspend", ["account disabled", "account is blocked", "compte du destinataire est bloque", "account that you tried to reach is inactive", "account has been disabled", "account is disabled", "account is inactive", "account inactive",
             "account suspended", "account has been suspended", "account is suspended", "mailbox disabled", "mailbox is disabled",
             "mailbox is inactive", "mailbox currently suspended", "mailbox has been suspended", "mailbox is suspended", "has been suspended",
             "recipient suspended", "temporarily disabled", "boite du destinataire archivee", "mailbox is frozen", "account expired",
@@ -118,44 +118,44 @@ public static partial class ReasonRules
         new("hasmoved", ["has been replaced by", "address has moved", "user has moved", "mailbox has moved", "no longer with the company",
             "has changed to", "address changed to", "new address is", "moved to"]),
         new("userunknown", ["user unknown", "unknown user", "no such user", "no such mailbox", "no such recipient", "no such person",
-            "no such local user", "no such account", "user not found", "user does not exist", "user doesn't exist", "user doesn't have",
+            "no such local user", "no such account", "user not found", "couldn't be found", "could not be found", "wasn't found at", "was not found at", "name is not recognized", "unknown recip", "user does not exist", "user doesn't exist", "user doesn't have",
             "user not known", "user is unknown", "unknown recipient", "recipient unknown", "recipient not found", "recipient does not exist",
-            "recipient address rejected", "recipient rejected", "recipient is not local", "invalid recipient", "invalid mailbox",
+            "recipient is not local", "invalid recipient", "invalid mailbox",
             "invalid address", "invalid user", "address unknown", "address does not exist", "address doesn't exist", "addresses were unknown",
             "unknown address", "unknown local part", "unknown mailbox", "unknown or illegal alias", "mailbox not found", "mailbox not present",
             "mailbox unavailable", "mailbox does not exist", "mailbox doesn't exist", "mailbox is not found", "mailbox not exist",
             "no mailbox here", "no mailbox", "not a valid mailbox", "not a valid recipient", "not a valid user", "not a known user",
             "is not a known", "account does not exist", "account doesn't exist", "no account", "email account that you tried to reach does not exist",
-            "unrouteable address", "no valid recipients", "does not exist", "doesn't exist", "not our customer", "archived recipient",
+            "no valid recipients", "does not exist", "doesn't exist", "not our customer", "archived recipient",
             "mailbox unknown", "bad recipient", "bad destination", "invalid-recipient", "undeliverable address", "not exist", "no user",
-            "unknown email address", "user invalid", "is not known", "name not found", "no such address", "destination server rejected recipients",
-            "there is no one", "not listed in domino directory", "not listed in public name", "address rejected",
+            "unknown email address", "user invalid", "is not known", "no such address", "destination server rejected recipients",
+            "there is no one", "not listed in domino directory", "not listed in public name",
             "does not have an account", "is not a valid e-mail", "recipient not valid", "rcpt to rejected", "no longer valid",
             "is unavailable", "recipient no longer", "invalid-address", "unknown in local recipient table"]),
         new("hostunknown", ["host unknown", "unknown host", "host not found", "domain not found", "domain does not exist", "no such domain",
             "domain name not found", "name or service not known", "domain must exist", "illegal host/domain", "domain is not valid",
-            "host or domain name not found", "mx records point to non-existent", "unrouteable mail domain", "unknown domain",
+            "host or domain name not found", "mx records point to non-existent", "unrouteable mail domain", "unrouteable address", "domain may not exist", "domain is not reachable", "unknown domain",
             "no such host", "domain does not accept", "domain isn't in my list", "not a valid domain", "bad destination host",
             "domain lookup failed", "non-existent domain", "nonexistent domain", "host does not exist", "invalid domain", "domain not exist"]),
         new("notaccept", ["does not accept mail", "null mx", "does not accept email", "not accepting mail", "accepts no mail",
-            "no mx record", "no mx host"]),
+            "no mx record", "no mx found", "indicated no smtp service", "no mx host"]),
         new("filtered", ["rejected by recipient", "refused by recipient", "blocked by recipient", "blocked by the recipient", "user reject",
             "recipient has blocked", "recipient rejected your message", "has chosen to block", "message filtered", "filtered by",
             "content filter", "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
             "user has blocked", "recipient's filter", "message rejected by user", "the recipient does not accept", "sender is blocked by the recipient",
-            "has restricted", "is not authorized to send mail to", "rejected by the recipient", "recipient refused"]),
+            "has restricted", "is not authorized to send mail to", "recipient refused"]),
         new("rejected", ["sender rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
             "sender domain", "domain of sender", "sender is not allowed", "sender not allowed", "envelope sender", "bogus mail from",
-            "from address", "mail from", "return path", "return-path", "sender address", "address of the sender", "sender denied",
+            "return path", "return-path", "sender address", "address of the sender", "sender denied",
             "reject sender", "unknown sender", "sender unknown", "sender is blacklisted", "your envelope", "senders domain",
             "sender's domain", "sender blocked", "refused mail from", "sender mx", "check the sender", "rejected sender"]),
         new("spamdetected", ["spam", "junk mail", "junkmail", "bulk mail", "unsolicited", "message content rejected", "blacklisted url",
             "scored too high", "suspicious", "content rejected", "looks like", "score too high", "high probability", "phish"]),
-        new("toomanyconn", ["too many connections", "too many simultaneous connections", "too many concurrent", "connection limit",
+        new("toomanyconn", ["too many connections", "too many simultaneous connections", "too many concurrent", "frequency limited", "connection limit",
             "too many sessions", "too many smtp sessions", "too many open connections", "concurrent connections", "maximum connections"]),
-        new("speeding", ["rate limit", "ratelimit", "rate-limit", "rate limited", "too many messages", "throttl", "sending too fast",
-            "too many emails", "too many mails", "max emails per hour", "too fast", "exceeded the rate", "temporarily deferred",
-            "please try again later", "try again later"]),
+        new("speeding", ["rate limit", "at a rate that", "ratelimit", "rate-limit", "rate limited", "too many messages", "throttl", "sending too fast",
+            "too many emails", "too many mails", "max emails per hour", "too fast", "exceeded the rate",
+            "too many messages in"]),
         new("failedstarttls", ["starttls", "tls required", "requires tls", "tls is required", "must use tls", "tls negotiation failed",
             "encryption required", "tls handshake"]),
         new("securityerror", ["authentication required", "authentication is required", "must be authenticated", "not authenticated",
@@ -165,7 +165,7 @@ public static partial class ReasonRules
             "violat", "forbidden", "not permitted"]),
         new("blocked", ["blocked", "blacklist", "blocklist", "block list", "black list", "banned", "denylist", "deny list", "dnsbl", "rbl",
             "spamhaus", "spamcop", "sorbs", "barracuda", "listed in", "listed at", "listed on", "access denied", "client host rejected",
-            "refused to talk", "not allowed to connect", "your ip", "ip address", "dynamic ip", "dialup", "dial-up", "connection refused by",
+            "refused to talk", "not accepting connections", "not allowed to connect", "your ip", "ip address", "dynamic ip", "dialup", "dial-up", "connection refused by",
             "service unavailable; client", "rejected due to", "connection rejected", "refused by", "sender ip", "your host",
             "your server", "your network", "bad connection", "connections not accepted", "mail server has been", "is not allowed to send",
             "has been temporarily", "not accepted from", "your domain has been", "rejected by"]),
@@ -173,21 +173,21 @@ public static partial class ReasonRules
             "system storage", "out of disk", "out of space"]),
         new("mailererror", ["mailer error", "command failed", "command died", "exit status", "x-unix", "procmail", "program failed",
             "pipe to", "unknown mailer", "mail delivery program", "local delivery failed", "delivery agent"]),
-        new("networkerror", ["could not connect", "connection refused", "network is unreachable", "no route to host", "lost connection",
-            "connection reset", "connection closed", "dns error", "dns lookup", "name server", "name service error", "host is unreachable",
-            "unable to connect", "can't connect", "cannot connect", "too many hops", "loops back to myself", "mail loop", "routing loop",
-            "loop detected", "hop count exceeded", "temporary failure in name resolution", "dns failure", "could not be resolved",
-            "connection timed out", "no answer", "unreachable", "host not responding", "connection dropped", "remote host closed",
-            "failed to connect", "name resolution", "mx lookup", "dns problem"]),
-        new("expired", ["delivery time expired", "retry time exceeded", "retry timeout exceeded", "message expired", "could not be delivered for",
+        new("expired", ["delivery time expired", "requests to connect", "will be retried", "not reachable", "retry time exceeded", "retry timeout exceeded", "message expired", "could not be delivered for",
             "timed out", "timeout", "queue too long", "in the queue too long", "giving up", "given up", "gave up", "have been unable to deliver",
             "was not delivered within", "delivery expired", "expired", "too long in queue", "retry limit", "undeliverable for",
             "could not deliver for", "delivery attempts", "unable to deliver for", "has been delayed", "not yet been delivered",
             "retry period", "maximum time", "no further attempts", "could not be delivered within", "delivery has failed after"]),
+        new("networkerror", ["network error", "could not connect", "connection refused", "network is unreachable", "no route to host", "lost connection",
+            "connection reset", "connection closed", "dns error", "dns lookup", "name server", "name service error", "host is unreachable",
+            "unable to connect", "can't connect", "cannot connect", "too many hops", "loops back to myself", "mail loop", "routing loop",
+            "loop detected", "hop count exceeded", "temporary failure in name resolution", "dns failure", "could not be resolved",
+            "no answer", "unreachable", "host not responding", "connection dropped", "remote host closed",
+            "failed to connect", "name resolution", "mx lookup", "dns problem"]),
         new("syntaxerror", ["syntax error", "command unrecognized", "command not recognized", "unrecognized command", "bad sequence of commands",
             "command not implemented", "invalid command", "line too long", "parameter not implemented"]),
         new("contenterror", ["content error", "illegal attachment", "header error", "prohibited attachment", "attachment not allowed",
-            "invalid content", "message content", "8-bit data", "8bit data", "improper use", "content type", "mime"]),
+            "invalid content", "message content", "8-bit data", "8bit data", "improper use", "content type"]),
         new("systemerror", ["system error", "internal error", "server error", "local error", "configuration error", "temporary failure",
             "temporarily unavailable", "service unavailable", "system not available", "processing error", "error in processing",
             "system problem", "server problem", "misconfigured", "config error", "temporary problem", "unavailable", "i/o error",
@@ -359,7 +359,7 @@ public static partial class ReasonRules
 
         foreach (var reason in FirstPass)
         {
-            if (statusReason == reason && !loose)
+            if (statusReason == reason && !loose && !WeakStatusReasons.Contains(reason))
             {
                 return FromStatus(status!, reason);
             }
@@ -369,7 +369,14 @@ public static partial class ReasonRules
                 continue;
             }
 
-            if (reason == "userunknown" && statusReason != "userunknown" && command != "RCPT")
+            // Broad wording yields to a status code that firmly names another reason (5.1.8 "sender address rejected ... does not exist").
+            if (reason is "userunknown" or "hostunknown" or "blocked" or "filtered" or "rejected" && statusReason is not null && statusReason != reason
+                && !loose && !WeakStatusReasons.Contains(statusReason))
+            {
+                continue;
+            }
+
+            if (reason == "userunknown" && statusReason != "userunknown" && command == "DATA")
             {
                 // RFC 5321: the address is judged at RCPT; a refusal of the message with this wording comes from a filter.
                 return new("filtered", "text:userunknown-after-data",
@@ -397,6 +404,16 @@ public static partial class ReasonRules
             }
 
             return new(t.Reason, "text:" + t.Reason, $"the {from} says \"{t.Phrase}\"");
+        }
+
+        if (statusReason is not null && !loose)
+        {
+            return FromStatus(status!, statusReason);
+        }
+
+        if (command == "MAIL")
+        {
+            return new("rejected", "command:mail", "the server refused the envelope sender (answer to MAIL FROM)");
         }
 
         if (statusReason is not null)
