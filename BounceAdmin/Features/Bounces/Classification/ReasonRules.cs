@@ -317,7 +317,7 @@ public static partial class ReasonRules
             : null;
     }
 
-    [GeneratedRegex(@"(in reply to|after|did not like our|while sending|response to|>>>|smtp command:?|most progress was|error after)\s+(the\s+)?(?<cmd>rcpt|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(in reply to|after|did not like our|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?(?<cmd>rcpt|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
     private static partial Regex CommandPattern();
 
     /// <summary>
@@ -376,11 +376,11 @@ public static partial class ReasonRules
                 continue;
             }
 
-            if (reason == "userunknown" && statusReason != "userunknown" && command == "DATA")
+            if (reason == "userunknown" && statusReason != "userunknown" && command != "RCPT")
             {
                 // RFC 5321: the address is judged at RCPT; a refusal of the message with this wording comes from a filter.
                 return new("filtered", "text:userunknown-after-data",
-                    $"the {from} says \"{phrase}\" but not in answer to RCPT TO: a filter refused the message, not the address");
+                    $"the {from} says \"{phrase}\" but neither the status nor an answer to RCPT TO confirms the address: a filter refused the message");
             }
 
             if (reason == "mesgtoobig" && statusReason == "exceedlimit")
