@@ -28,7 +28,8 @@ public static partial class BounceClassifier
     private static ParserOptions CreateParserOptions()
     {
         var options = ParserOptions.Default.Clone();
-        options.MaxMimeDepth = MaxDepth;
+        // The parser may go deeper than we accept, so over-deep input is detected and named instead of silently flattened.
+        options.MaxMimeDepth = MaxDepth * 4;
         return options;
     }
 

@@ -141,7 +141,7 @@ public static partial class ReasonRules
             "no mx record", "no mx found", "indicated no smtp service", "no mx host"]),
         new("filtered", ["rejected by recipient", "refused by recipient", "blocked by recipient", "blocked by the recipient", "user reject",
             "recipient has blocked", "recipient rejected your message", "has chosen to block", "message filtered", "filtered by",
-            "content filter", "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
+            "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
             "user has blocked", "recipient's filter", "message rejected by user", "the recipient does not accept", "sender is blocked by the recipient",
             "has restricted", "is not authorized to send mail to", "recipient refused"]),
         new("rejected", ["sender rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
@@ -149,7 +149,7 @@ public static partial class ReasonRules
             "return path", "return-path", "sender address", "address of the sender", "sender denied",
             "reject sender", "unknown sender", "sender unknown", "sender is blacklisted", "your envelope", "senders domain",
             "sender's domain", "sender blocked", "refused mail from", "sender mx", "check the sender", "rejected sender"]),
-        new("spamdetected", ["spam", "junk mail", "junkmail", "bulk mail", "unsolicited", "message content rejected", "blacklisted url",
+        new("spamdetected", ["as spam", "is spam", "be spam", "spam message", "spam detected", "spam score", "spam filter", "spam content", "likely spam", "spam classification", "- spam", "spam mail", "spam-like", "identified as spam", "considered spam", "spamming", "junk mail", "junkmail", "bulk mail", "unsolicited", "message content rejected", "blacklisted url",
             "scored too high", "suspicious", "content rejected", "looks like", "score too high", "high probability", "phish"]),
         new("toomanyconn", ["too many connections", "too many simultaneous connections", "too many concurrent", "frequency limited", "connection limit",
             "too many sessions", "too many smtp sessions", "too many open connections", "concurrent connections", "maximum connections"]),
@@ -199,7 +199,7 @@ public static partial class ReasonRules
     internal static partial Regex StatusCodePattern();
 
     /// <summary>Matches an SMTP reply code (RFC 5321) of a failure as it appears in server text, e.g. "550 ", "550-", "said: 452".</summary>
-    [GeneratedRegex(@"(?<![\w.:/+-])([45][0-5][0-9])(?=[ \-]|$)(?![ \-]?\d)", RegexOptions.CultureInvariant | RegexOptions.Multiline)]
+    [GeneratedRegex(@"(?<![\w.:/+-])([45][0-5][0-9])(?=[ \-]|$)", RegexOptions.CultureInvariant | RegexOptions.Multiline)]
     internal static partial Regex ReplyCodePattern();
 
     /// <summary>The first enhanced status code in <paramref name="text"/>, or null.</summary>
