@@ -217,7 +217,7 @@ public static partial class BounceClassifier
                 last = when.UtcDateTime;
             }
 
-            string? context = parts.Text;
+            var context = parts.Context;
             if (string.IsNullOrWhiteSpace(diagnostic) && recipient is not null)
             {
                 // Without a Diagnostic-Code the human-readable part usually explains the failure next to the address.
@@ -392,13 +392,16 @@ public static partial class BounceClassifier
         }
 
         var preface = TextSegments.Before(dsnText, recipients[0]);
+        var context = preface + "\n" + parts.Context;
+        var textStatus = ReasonRules.FindStatus(dsnText);
+        var textReply = ReasonRules.FindReplyCode(dsnText);
         foreach (var recipient in recipients)
         {
             var segment = TextSegments.For(dsnText, recipient, recipients);
-            var status = ReasonRules.FindStatus(segment) ?? ReasonRules.FindStatus(dsnText);
-            var reply = ReasonRules.FindReplyCode(segment) ?? ReasonRules.FindReplyCode(dsnText);
+            var status = ReasonRules.FindStatus(segment) ?? textStatus;
+            var reply = ReasonRules.FindReplyCode(segment) ?? textReply;
             var diagnostic = string.IsNullOrWhiteSpace(segment) ? Explanation(dsnText) : segment;
-            into.Add(Decide(recipient, status, reply, diagnostic, null, null, null, preface + "\n" + dsnText, original));
+            into.Add(Decide(recipient, status, reply, diagnostic, null, null, null, context, original));
         }
 
         _ = lowerText;

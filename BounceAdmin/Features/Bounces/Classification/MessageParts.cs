@@ -23,6 +23,11 @@ internal sealed partial class MessageParts
     /// <summary><see cref="Text"/> up to the line where an inline copy of the original message starts.</summary>
     public string BounceText { get; private set; } = "";
 
+    /// <summary>The start of <see cref="BounceText"/>: what the wording rules read when a recipient's own diagnostic says nothing.</summary>
+    public string Context => BounceText.Length > ContextChars ? BounceText[..ContextChars] : BounceText;
+
+    private const int ContextChars = 6000;
+
     /// <summary><see cref="Text"/> from the line where an inline copy of the original message starts (empty when none).</summary>
     public string ReturnedText { get; private set; } = "";
 
@@ -217,19 +222,56 @@ internal static partial class Addresses
     }
 
     /// <summary>Addresses in <paramref name="text"/>, in order of appearance (not distinct).</summary>
-    public static IEnumerable<string> InText(string text)
+    /// <remarks>Scans for '@' and grows the address around it: linear, unlike a regex that retries every word.</remarks>
+    public static List<string> InText(string text)
     {
-        foreach (Match m in AddressPattern().Matches(text))
+        var found = new List<string>();
+        var at = text.IndexOf('@');
+        while (at >= 0)
         {
-            // Message-IDs look like addresses; skip those in angle brackets right after "Message-ID:".
-            var before = text.AsSpan(Math.Max(0, m.Index - 14), Math.Min(14, m.Index));
-            if (before.Contains("message-id", StringComparison.OrdinalIgnoreCase) || before.Contains("msgid", StringComparison.OrdinalIgnoreCase))
+            var start = at;
+            while (start > 0 && IsLocalChar(text[start - 1]))
             {
-                continue;
+                start--;
             }
 
-            yield return m.Value.TrimEnd('.').ToLowerInvariant();
+            var end = at + 1;
+            while (end < text.Length && IsDomainChar(text[end]))
+            {
+                end++;
+            }
+
+            while (end > at + 1 && (text[end - 1] == '.' || text[end - 1] == '-'))
+            {
+                end--;
+            }
+
+            while (start < at && text[start] == '.')
+            {
+                start++;
+            }
+
+            var domain = text.AsSpan(at + 1, end - at - 1);
+            if (start < at && domain.Contains('.') && !domain.StartsWith(".") && !IsMessageId(text, start))
+            {
+                found.Add(text[start..end].ToLowerInvariant());
+            }
+
+            at = text.IndexOf('@', Math.Max(end, at + 1));
         }
+
+        return found;
+    }
+
+    private static bool IsLocalChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '=' or '-' or '\'' or '!' or '#' or '$' or '&' or '*' or '?' or '^' or '{' or '|' or '}' or '~' or '/';
+
+    private static bool IsDomainChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-';
+
+    /// <summary>Message-IDs look like addresses; skip those right after "Message-ID:".</summary>
+    private static bool IsMessageId(string text, int start)
+    {
+        var before = text.AsSpan(Math.Max(0, start - 14), Math.Min(14, start));
+        return before.Contains("message-id", StringComparison.OrdinalIgnoreCase) || before.Contains("msgid", StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Role addresses of mail systems that are never the bounced recipient.</summary>
@@ -251,8 +293,7 @@ internal static partial class Addresses
             || local.Contains("mail-daemon", StringComparison.OrdinalIgnoreCase) || local.Equals("mailerdaemon", StringComparison.OrdinalIgnoreCase);
     }
 
-    [GeneratedRegex(@"[A-Za-z0-9][A-Za-z0-9._%+=/'!#$&*?^{|}~-]*@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+", RegexOptions.CultureInvariant)]
-    private static partial Regex AddressPattern();
+
 }
 
 /// <summary>Cuts bounce text into the piece that speaks about one recipient.</summary>

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.RegularExpressions;
 
 namespace BounceAdmin.Features.Bounces.Classification;
@@ -67,7 +68,32 @@ public static partial class ReasonRules
     ];
 
     /// <summary>One wording rule: a reason and the phrases (lower case) or regex that indicate it.</summary>
-    private sealed record TextRule(string Reason, string[] Phrases, Regex? Pattern = null);
+    private sealed record TextRule(string Reason, string[] Phrases)
+    {
+        /// <summary>All phrases in one vectorised multi-string searcher: one pass over the text per rule.</summary>
+        public SearchValues<string> Searcher { get; } = SearchValues.Create(Phrases, StringComparison.Ordinal);
+
+        /// <summary>The phrase of this rule found in <paramref name="lowerText"/>, or null.</summary>
+        public string? Find(string lowerText)
+        {
+            var span = lowerText.AsSpan();
+            var at = span.IndexOfAny(Searcher);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            foreach (var phrase in Phrases)
+            {
+                if (span[at..].StartsWith(phrase, StringComparison.Ordinal))
+                {
+                    return phrase;
+                }
+            }
+
+            return null;
+        }
+    }
 
     /// <summary>
     /// Diagnostic wording, most specific first: the first rule with a matching phrase decides. Phrases are compared
@@ -261,12 +287,9 @@ public static partial class ReasonRules
 
         foreach (var rule in TextRules)
         {
-            foreach (var phrase in rule.Phrases)
+            if (rule.Find(lowerText) is { } phrase)
             {
-                if (lowerText.Contains(phrase, StringComparison.Ordinal))
-                {
-                    return (rule.Reason, phrase);
-                }
+                return (rule.Reason, phrase);
             }
         }
 
@@ -282,15 +305,7 @@ public static partial class ReasonRules
             return null;
         }
 
-        foreach (var phrase in rule.Phrases)
-        {
-            if (lowerText.Contains(phrase, StringComparison.Ordinal))
-            {
-                return phrase;
-            }
-        }
-
-        return null;
+        return rule.Find(lowerText);
     }
 
     /// <summary>
@@ -346,15 +361,20 @@ public static partial class ReasonRules
         }
 
         var loose = status is not null && status.Length > 2 && LooseCodes.Contains(status[2..]);
-        var lower = Lower(diagnostic);
-        var lowerContext = Lower(context);
-        var command = SmtpCommand(lower) ?? SmtpCommand(lowerContext);
+        var lowerDiagnostic = Lower(diagnostic);
+        var diagnosticHits = new RuleHits(lowerDiagnostic);
+        var hits = diagnosticHits;
         var from = "diagnostic";
-        var textAll = MatchText(lower);
-        if (textAll is null && lowerContext is not null)
+        var command = SmtpCommand(lowerDiagnostic);
+        if (context is not null && (command is null || diagnosticHits.Any() is null))
         {
-            lower = lowerContext;
-            from = "bounce text";
+            var (lowerContext, contextCommand) = LowerContext(context);
+            command ??= contextCommand;
+            if (diagnosticHits.Any() is null)
+            {
+                hits = new RuleHits(lowerContext);
+                from = "bounce text";
+            }
         }
 
         foreach (var reason in FirstPass)
@@ -364,7 +384,7 @@ public static partial class ReasonRules
                 return FromStatus(status!, reason);
             }
 
-            if (MatchReason(lower, reason) is not { } phrase)
+            if (hits.Find(reason) is not { } phrase)
             {
                 continue;
             }
@@ -396,7 +416,7 @@ public static partial class ReasonRules
             return FromStatus(status!, statusReason);
         }
 
-        if (MatchText(lower) is { } t)
+        if (hits.Any() is { } t)
         {
             if (statusReason is not null && GenericWording(t.Reason) && !loose)
             {
@@ -435,6 +455,66 @@ public static partial class ReasonRules
         return permanent
             ? new("onhold", "fallback:onhold", "a permanent failure whose cause the report does not tell")
             : new("undefined", "fallback:undefined", "the report tells neither a usable status code nor a known cause");
+    }
+
+    /// <summary>The per-thread last context: all recipients of one message share it, so it is lowered and searched once.</summary>
+    [ThreadStatic]
+    private static (string Source, string Lower, string? Command)? lastContext;
+
+    private static (string Lower, string? Command) LowerContext(string context)
+    {
+        if (lastContext is { } cached && ReferenceEquals(cached.Source, context))
+        {
+            return (cached.Lower, cached.Command);
+        }
+
+        var lower = Lower(context) ?? "";
+        var command = SmtpCommand(lower);
+        lastContext = (context, lower, command);
+        return (lower, command);
+    }
+
+    /// <summary>Which wording rules match one text; each rule searched at most once.</summary>
+    private sealed class RuleHits(string? lowerText)
+    {
+        private readonly string?[] found = new string?[TextRules.Length];
+        private readonly bool[] searched = new bool[TextRules.Length];
+
+        public string? Find(string reason)
+        {
+            var index = Array.FindIndex(TextRules, r => r.Reason == reason);
+            return index < 0 ? null : At(index);
+        }
+
+        private string? At(int index)
+        {
+            if (string.IsNullOrEmpty(lowerText))
+            {
+                return null;
+            }
+
+            if (!searched[index])
+            {
+                found[index] = TextRules[index].Find(lowerText);
+                searched[index] = true;
+            }
+
+            return found[index];
+        }
+
+        /// <summary>The first rule (in rule order) that matches, with its phrase.</summary>
+        public (string Reason, string Phrase)? Any()
+        {
+            for (var i = 0; i < TextRules.Length; i++)
+            {
+                if (At(i) is { } phrase)
+                {
+                    return (TextRules[i].Reason, phrase);
+                }
+            }
+
+            return null;
+        }
     }
 
     private static ReasonDecision FromStatus(string status, string reason) =>
