@@ -115,9 +115,10 @@ public static partial class BounceClassifier
         }
 
         var recipients = new List<ClassifiedRecipient>();
+        var failed = FailedRecipientsHeader(message);
         foreach (var status in parts.DeliveryStatus)
         {
-            AddDsnRecipients(status, parts, original, recipients);
+            AddDsnRecipients(status, parts, original, failed, recipients);
         }
 
         if (recipients.Count == 0)
@@ -182,17 +183,25 @@ public static partial class BounceClassifier
 
     // ---------------------------------------------------------------- RFC 3464
 
-    private static void AddDsnRecipients(MessageDeliveryStatus dsn, MessageParts parts, OriginalHeaders original, List<ClassifiedRecipient> into)
+    private static void AddDsnRecipients(MessageDeliveryStatus dsn, MessageParts parts, OriginalHeaders original, List<string> failedHeader,
+        List<ClassifiedRecipient> into)
     {
         var groups = dsn.StatusGroups;
         for (var i = 0; i < groups.Count; i++)
         {
             var group = groups[i];
-            var recipient = Addresses.Clean(FieldValue(group, "Final-Recipient") ?? FieldValue(group, "Original-Recipient"));
-            if (recipient is null && i == 0)
+            var final = FieldValue(group, "Final-Recipient");
+            var originalRecipient = FieldValue(group, "Original-Recipient");
+            if (final is null && originalRecipient is null)
             {
                 continue; // the per-message group (Reporting-MTA, Arrival-Date)
             }
+
+            // Final-Recipient may be a pipe or a file ("|/usr/bin/procmail"); then the address is elsewhere.
+            var recipient = Addresses.Clean(final) is { } f && IsPlainAddress(f) ? f
+                : Addresses.Clean(originalRecipient) is { } o && IsPlainAddress(o) ? o
+                : failedHeader.Count > into.Count ? failedHeader[into.Count]
+                : Addresses.Clean(final);
 
             var action = FieldValue(group, "Action")?.Trim().ToLowerInvariant();
             if (action is not null)
@@ -226,6 +235,25 @@ public static partial class BounceClassifier
 
             into.Add(Decide(recipient, status, reply ?? ReasonRules.FindReplyCode(diagnostic), diagnostic, remote, last, action, context, original));
         }
+    }
+
+    private static bool IsPlainAddress(string address) => !address.AsSpan().ContainsAny('/', '|', ' ');
+
+    private static List<string> FailedRecipientsHeader(MimeMessage message)
+    {
+        var list = new List<string>();
+        foreach (var header in message.Headers)
+        {
+            if (header.Field.Equals("X-Failed-Recipients", StringComparison.OrdinalIgnoreCase))
+            {
+                foreach (var piece in header.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                {
+                    AddDistinct(list, Addresses.Clean(piece));
+                }
+            }
+        }
+
+        return list;
     }
 
     private static string? FieldValue(HeaderList group, string name)
@@ -327,16 +355,7 @@ public static partial class BounceClassifier
         var recipients = new List<string>();
 
         // X-Failed-Recipients (Exim and others) is the most reliable list when present.
-        foreach (var header in message.Headers)
-        {
-            if (header.Field.Equals("X-Failed-Recipients", StringComparison.OrdinalIgnoreCase))
-            {
-                foreach (var piece in header.Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
-                {
-                    AddDistinct(recipients, Addresses.Clean(piece));
-                }
-            }
-        }
+        recipients.AddRange(FailedRecipientsHeader(message));
 
         // Final-Recipient lines in plain text: a delivery-status part sent with the wrong content type.
         var dsnText = parts.BounceText;

@@ -57,6 +57,12 @@ internal sealed partial class MessageParts
             switch (entity)
             {
                 case Multipart multipart:
+                    if (multipart.Count == 0 && !string.IsNullOrWhiteSpace(multipart.Preamble))
+                    {
+                        // A multipart whose boundaries never appear: everything MimeKit found is the preamble.
+                        plain.Append(multipart.Preamble).Append('\n');
+                    }
+
                     for (var i = multipart.Count - 1; i >= 0; i--)
                     {
                         stack.Push((multipart[i], depth + 1));
@@ -68,6 +74,10 @@ internal sealed partial class MessageParts
                     break;
                 case MessageFeedbackReport feedback:
                     result.Feedback ??= feedback;
+                    break;
+                case MessagePart { Message.Body: Multipart inner } when inner.ContentType.IsMimeType("multipart", "report"):
+                    // A report forwarded inside a message (a bounce of a bounce, a forwarded DSN): read it as a report too.
+                    stack.Push((inner, depth + 1));
                     break;
                 case MessagePart part:
                     // The returned original: read its headers, never its body as bounce text.
