@@ -58,13 +58,13 @@ public static partial class ReasonRules
     };
 
     /// <summary>Codes used so loosely in practice (x.2.1 for unknown users, x.1.0 for anything about an address) that they never decide first.</summary>
-    private static readonly HashSet<string> LooseCodes = new(StringComparer.Ordinal) { "2.1", "1.0", "2.0" };
+    private static readonly HashSet<string> LooseCodes = new(StringComparer.Ordinal) { "2.1", "1.0", "2.0", "3.0", "4.0", "6.0", "7.0" };
 
     /// <summary>Reasons checked first, in this order: each wins when its status code or its wording is present.</summary>
     private static readonly string[] FirstPass =
     [
-        "authfailure", "requireptr", "badreputation", "notcompliantrfc", "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved",
-        "norelaying", "hostunknown", "userunknown", "filtered", "rejected", "spamdetected", "toomanyconn", "speeding", "blocked",
+        "notcompliantrfc", "virusdetected", "authfailure", "requireptr", "badreputation", "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved",
+        "norelaying", "hostunknown", "userunknown", "filtered", "rejected", "spamdetected", "toomanyconn", "speeding", "policyviolation", "blocked",
     ];
 
     /// <summary>One wording rule: a reason and the phrases (lower case) or regex that indicate it.</summary>
@@ -170,31 +170,31 @@ public static partial class ReasonRules
             "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
             "user has blocked", "recipient's filter", "message rejected by user", "the recipient does not accept", "sender is blocked by the recipient",
             "has restricted", "is not authorized to send mail to", "recipient refused"]),
-        new("rejected", ["sender rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
+        new("rejected", ["sender rejected", "sender was rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
             "sender domain", "domain of sender", "sender is not allowed", "sender not allowed", "envelope sender", "bogus mail from",
             "return path", "return-path", "sender address", "address of the sender", "sender denied",
             "reject sender", "unknown sender", "sender unknown", "sender is blacklisted", "your envelope", "senders domain",
             "sender's domain", "sender blocked", "refused mail from", "sender mx", "check the sender", "rejected sender"]),
-        new("spamdetected", ["as spam", "is spam", "be spam", "spam message", "spam detected", "spam score", "spam filter", "spam content", "likely spam", "spam classification", "- spam", "spam mail", "spam-like", "identified as spam", "considered spam", "spamming", "junk mail", "junkmail", "bulk mail", "unsolicited", "message content rejected", "blacklisted url",
+        new("spamdetected", ["as spam", "is spam", "be spam", "spam message", "spam detected", "spam score", "spam filter", "spam content", "likely spam", "spam classification", "- spam", "spam mail", "spam-like", "identified as spam", "considered spam", "junk mail", "junkmail", "bulk mail", "unsolicited", "message content rejected", "blacklisted url",
             "scored too high", "suspicious", "content rejected", "looks like", "score too high", "high probability", "phish"]),
-        new("toomanyconn", ["too many connections", "too many simultaneous connections", "too many concurrent", "frequency limited", "connection limit",
+        new("toomanyconn", ["connection rate limit", "too many connections", "too many simultaneous connections", "too many concurrent", "frequency limited", "connection limit",
             "too many sessions", "too many smtp sessions", "too many open connections", "concurrent connections", "maximum connections"]),
         new("speeding", ["rate limit", "at a rate that", "ratelimit", "rate-limit", "rate limited", "too many messages", "throttl", "sending too fast",
             "too many emails", "too many mails", "max emails per hour", "too fast", "exceeded the rate",
             "too many messages in"]),
         new("failedstarttls", ["starttls", "tls required", "requires tls", "tls is required", "must use tls", "tls negotiation failed",
             "encryption required", "tls handshake"]),
-        new("securityerror", ["authentication required", "authentication is required", "must be authenticated", "not authenticated",
+        new("securityerror", ["unauthenticated", "authentication required", "authentication is required", "must be authenticated", "not authenticated",
             "authentication failed", "authentication credentials", "security policy", "insecure", "must authenticate", "smtp auth",
             "submission must be authenticated", "encryption"]),
-        new("policyviolation", ["policy", "prohibited", "not allowed by", "message not allowed", "restricted", "compliance",
-            "violat", "forbidden", "not permitted"]),
+        new("policyviolation", ["potential security issue", "policy reasons", "policy", "prohibited", "not allowed by", "message not allowed", "restricted", "compliance",
+            "violat", "forbidden"]),
         new("blocked", ["blocked", "blacklist", "blocklist", "block list", "black list", "banned", "denylist", "deny list", "dnsbl", "rbl",
             "spamhaus", "spamcop", "sorbs", "barracuda", "listed in", "listed at", "listed on", "access denied", "client host rejected",
             "refused to talk", "not accepting connections", "not allowed to connect", "your ip", "ip address", "dynamic ip", "dialup", "dial-up", "connection refused by",
-            "service unavailable; client", "rejected due to", "connection rejected", "refused by", "sender ip", "your host",
+            "service unavailable; client", "connection rejected", "sender ip", "your host",
             "your server", "your network", "bad connection", "connections not accepted", "mail server has been", "is not allowed to send",
-            "has been temporarily", "not accepted from", "your domain has been", "rejected by"]),
+            "has been temporarily", "not accepted from", "your domain has been"]),
         new("systemfull", ["insufficient system storage", "not enough disk space", "no space left", "disk full", "insufficient disk space",
             "system storage", "out of disk", "out of space"]),
         new("mailererror", ["mailer error", "command failed", "command died", "exit status", "x-unix", "procmail", "program failed",
@@ -204,7 +204,7 @@ public static partial class ReasonRules
             "was not delivered within", "delivery expired", "expired", "too long in queue", "retry limit", "undeliverable for",
             "could not deliver for", "delivery attempts", "unable to deliver for", "has been delayed", "not yet been delivered",
             "retry period", "maximum time", "no further attempts", "could not be delivered within", "delivery has failed after"]),
-        new("networkerror", ["network error", "could not connect", "connection refused", "network is unreachable", "no route to host", "lost connection",
+        new("networkerror", ["name server reply", "nxdomain", "network error", "could not connect", "connection refused", "network is unreachable", "no route to host", "lost connection",
             "connection reset", "connection closed", "dns error", "dns lookup", "name server", "name service error", "host is unreachable",
             "unable to connect", "can't connect", "cannot connect", "too many hops", "loops back to myself", "mail loop", "routing loop",
             "loop detected", "hop count exceeded", "temporary failure in name resolution", "dns failure", "could not be resolved",
@@ -272,6 +272,14 @@ public static partial class ReasonRules
             {
                 return reason;
             }
+        }
+
+        // Vendor details beyond RFC 3463 (Exchange's 5.1.351, 5.4.316): fall back to the subject's generic meaning.
+        var dot = rest.IndexOf('.');
+        if (dot > 0 && rest.Length - dot - 1 >= 3 && !rest[(dot + 1)..].StartsWith("9"))
+        {
+            var subject = string.Concat(rest[..dot], ".0");
+            return StatusTable.TryGetValue(subject, out var generic) ? generic : null;
         }
 
         return null;
@@ -370,7 +378,9 @@ public static partial class ReasonRules
         {
             var (lowerContext, contextCommand) = LowerContext(context);
             command ??= contextCommand;
-            if (diagnosticHits.Any() is null)
+
+            // The rest of the bounce is read only when the recipient's own status and diagnostic say nothing usable.
+            if (diagnosticHits.Any() is null && (statusReason is null || loose))
             {
                 hits = new RuleHits(lowerContext);
                 from = "bounce text";
@@ -401,6 +411,13 @@ public static partial class ReasonRules
                 // RFC 5321: the address is judged at RCPT; a refusal of the message with this wording comes from a filter.
                 return new("filtered", "text:userunknown-after-data",
                     $"the {from} says \"{phrase}\" but neither the status nor an answer to RCPT TO confirms the address: a filter refused the message");
+            }
+
+            if (reason == "hostunknown" && (status?.StartsWith('4') == true || replyCode is >= 400 and < 500 || phrase.Contains("try again")
+                || (hits.Find("networkerror") is not null && status?.StartsWith('5') != true && replyCode is not (>= 500 and < 600))))
+            {
+                // RFC 3463 class 4: a lookup that failed for now (DNS trouble), not a domain known not to exist.
+                return new("networkerror", "text:hostunknown-temporary", $"the {from} says \"{phrase}\" but the failure is temporary: a DNS or network problem");
             }
 
             if (reason == "mesgtoobig" && statusReason == "exceedlimit")
@@ -522,7 +539,7 @@ public static partial class ReasonRules
 
     /// <summary>Wording reasons too generic to override a specific status code.</summary>
     private static bool GenericWording(string reason) =>
-        reason is "systemerror" or "expired" or "networkerror" or "contenterror" or "syntaxerror" or "policyviolation" or "securityerror";
+        reason is "systemerror" or "expired" or "contenterror" or "syntaxerror" or "securityerror";
 
     /// <summary>Reply codes (RFC 5321 §4.2.3) that name a cause on their own.</summary>
     private static string? ReasonOfReply(int code) => code switch
