@@ -126,7 +126,31 @@ public static partial class BounceClassifier
             AddTextRecipients(message, parts, original, recipients);
         }
 
-        return new ClassificationResult(null, recipients);
+        return new ClassificationResult(null, ApplyGroupRefusals(recipients));
+    }
+
+    /// <summary>
+    /// A bounce for a Google Groups address (…@googlegroups.com) whose cause is not otherwise known means the group
+    /// refused the post (not a member, no permission): the sender was refused, the address is fine.
+    /// </summary>
+    private static List<ClassifiedRecipient> ApplyGroupRefusals(List<ClassifiedRecipient> recipients)
+    {
+        for (var i = 0; i < recipients.Count; i++)
+        {
+            var r = recipients[i];
+            if (r.Recipient?.EndsWith("@googlegroups.com", StringComparison.Ordinal) == true
+                && r.Reason is "undefined" or "onhold" or "filtered" or "userunknown")
+            {
+                var category = BounceTaxonomy.CategoryOf("rejected", r.Status, r.ReplyCode);
+                recipients[i] = r with
+                {
+                    Reason = "rejected", Category = category, Kind = BounceTaxonomy.KindOf(category, "rejected"), Rule = "rhost:google-groups",
+                    RuleExplanation = "Google Groups refused the post (sender not allowed to post to the group)",
+                };
+            }
+        }
+
+        return recipients;
     }
 
     private static bool IsReportType(MimeMessage message, string reportType) =>
@@ -210,7 +234,8 @@ public static partial class BounceClassifier
                 action = space > 0 ? action[..space] : action;
             }
 
-            var diagnostic = StripType(FieldValue(group, "Diagnostic-Code"));
+            var rawDiagnostic = FieldValue(group, "Diagnostic-Code");
+            var diagnostic = StripType(rawDiagnostic);
             var status = ReasonRules.FindStatus(FieldValue(group, "Status"));
             var diagnosticStatus = ReasonRules.FindStatus(diagnostic);
             if (diagnosticStatus is not null && (status is null || status.EndsWith(".0.0", StringComparison.Ordinal)))
@@ -231,6 +256,14 @@ public static partial class BounceClassifier
             {
                 // Without a Diagnostic-Code the human-readable part usually explains the failure next to the address.
                 diagnostic = TextSegments.Around(parts.Text, recipient);
+            }
+
+            if (rawDiagnostic?.TrimStart().StartsWith("x-unix", StringComparison.OrdinalIgnoreCase) == true && action != "delivered")
+            {
+                // X-Unix diagnostics carry the exit status of the local delivery program (sysexits.h), not an SMTP answer.
+                into.Add(Make(recipient, "mailererror", "dsn:x-unix", "the local delivery program failed (X-Unix diagnostic, exit status)", status,
+                    null, Trim(diagnostic), remote, last, action, original));
+                continue;
             }
 
             into.Add(Decide(recipient, status, reply ?? ReasonRules.FindReplyCode(diagnostic), diagnostic, remote, last, action, context, original));

@@ -104,7 +104,7 @@ public static partial class ReasonRules
         new("authfailure", ["spf check", "spf fail", "spf record", "spf validation", "failed spf", "sender policy framework", " spf ", "dkim", "dmarc",
             "unauthenticated email", "authentication check failed", "is not authorized by domain", "not authorized to send on behalf",
             "sender id check", "domain authentication"]),
-        new("requireptr", ["reverse dns", "reverse lookup", "ptr record", "no ptr", "rdns", "reverse hostname", "cannot find your hostname",
+        new("requireptr", ["mismatches client ip", "reverse dns", "reverse lookup", "ptr record", "no ptr", "rdns", "reverse hostname", "cannot find your hostname",
             "cannot resolve your address", "unresolvable address", "ip name lookup failed", "reverse address", "forward-confirmed",
             "not have reverse", "does not resolve to", "no reverse", "hostname lookup failed", "cannot find your reverse",
             "matching ptr", "ptr lookup"]),
@@ -137,7 +137,7 @@ public static partial class ReasonRules
             "has been disabled", "not currently active", "mailbox unavailable or inactive", "recipient address is inactive",
             "account has expired", "is no longer active", "account is locked", "mailbox locked", "extended inactivity",
             "service suspended", "deactivated", "mailbox is locked"]),
-        new("norelaying", ["relay access denied", "relaying denied", "relay denied", "relay not permitted", "not permitted to relay",
+        new("norelaying", ["not configured to relay", "relay access denied", "relaying denied", "relay denied", "relay not permitted", "not permitted to relay",
             "we do not relay", "unable to relay", "relaying not allowed", "not allowed to relay", "relay prohibited", "no relaying",
             "relaying mail to", "isn't in my list of allowed rcpthosts", "not in my list of allowed rcpthosts", "relay not allowed",
             "is not a gateway", "cannot relay", "relaying is prohibited", "open relay", "relay_denied"]),
@@ -170,7 +170,7 @@ public static partial class ReasonRules
             "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
             "user has blocked", "recipient's filter", "message rejected by user", "the recipient does not accept", "sender is blocked by the recipient",
             "has restricted", "is not authorized to send mail to", "recipient refused"]),
-        new("rejected", ["sender rejected", "sender was rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
+        new("rejected", ["access denied", "address that has been blacklisted", "address has been blacklisted", "sender rejected", "sender was rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
             "sender domain", "domain of sender", "sender is not allowed", "sender not allowed", "envelope sender", "bogus mail from",
             "return path", "return-path", "sender address", "address of the sender", "sender denied",
             "reject sender", "unknown sender", "sender unknown", "sender is blacklisted", "your envelope", "senders domain",
@@ -187,11 +187,11 @@ public static partial class ReasonRules
         new("securityerror", ["unauthenticated", "authentication required", "authentication is required", "must be authenticated", "not authenticated",
             "authentication failed", "authentication credentials", "security policy", "insecure", "must authenticate", "smtp auth",
             "submission must be authenticated", "encryption"]),
-        new("policyviolation", ["potential security issue", "policy reasons", "policy", "prohibited", "not allowed by", "message not allowed", "restricted", "compliance",
+        new("policyviolation", ["content presents a potential", "potential security issue", "policy reasons", "policy", "prohibited", "not allowed by", "message not allowed", "restricted", "compliance",
             "violat", "forbidden"]),
         new("blocked", ["blocked", "blacklist", "blocklist", "block list", "black list", "banned", "denylist", "deny list", "dnsbl", "rbl",
-            "spamhaus", "spamcop", "sorbs", "barracuda", "listed in", "listed at", "listed on", "access denied", "client host rejected",
-            "refused to talk", "not accepting connections", "not allowed to connect", "your ip", "ip address", "dynamic ip", "dialup", "dial-up", "connection refused by",
+            "spamhaus", "spamcop", "sorbs", "barracuda", "listed in", "listed at", "listed on", "client host rejected",
+            "refused to talk", "not accepting connections", "not allowed to connect", "your ip", "dynamic ip", "dialup", "dial-up", "connection refused by",
             "service unavailable; client", "connection rejected", "sender ip", "your host",
             "your server", "your network", "bad connection", "connections not accepted", "mail server has been", "is not allowed to send",
             "has been temporarily", "not accepted from", "your domain has been"]),
@@ -214,7 +214,7 @@ public static partial class ReasonRules
             "command not implemented", "invalid command", "line too long", "parameter not implemented"]),
         new("contenterror", ["content error", "illegal attachment", "header error", "prohibited attachment", "attachment not allowed",
             "invalid content", "message content", "8-bit data", "8bit data", "improper use", "content type"]),
-        new("systemerror", ["system error", "internal error", "server error", "local error", "configuration error", "temporary failure",
+        new("systemerror", ["service refused", "system error", "internal error", "server error", "local error", "configuration error", "temporary failure",
             "temporarily unavailable", "service unavailable", "system not available", "processing error", "error in processing",
             "system problem", "server problem", "misconfigured", "config error", "temporary problem", "unavailable", "i/o error",
             "database error", "try again"]),
@@ -369,7 +369,7 @@ public static partial class ReasonRules
         }
 
         var loose = status is not null && status.Length > 2 && LooseCodes.Contains(status[2..]);
-        var lowerDiagnostic = Lower(diagnostic);
+        var lowerDiagnostic = JoinContinuations(Lower(diagnostic));
         var diagnosticHits = new RuleHits(lowerDiagnostic);
         var hits = diagnosticHits;
         var from = "diagnostic";
@@ -469,10 +469,29 @@ public static partial class ReasonRules
         }
 
         var permanent = status?.StartsWith('5') == true || replyCode is >= 500 and < 600 || action == "failed";
-        return permanent
-            ? new("onhold", "fallback:onhold", "a permanent failure whose cause the report does not tell")
+        return permanent || !string.IsNullOrWhiteSpace(diagnostic)
+            ? new("onhold", "fallback:onhold", "a failure whose cause the report does not tell in words this classifier knows")
             : new("undefined", "fallback:undefined", "the report tells neither a usable status code nor a known cause");
     }
+
+    /// <summary>
+    /// Removes the reply-code prefixes of the continuation lines of a multi-line SMTP reply (RFC 5321 §4.2.1,
+    /// "550-5.7.1 ... 550 5.7.1 ..."), so a sentence wrapped over lines matches as one.
+    /// </summary>
+    private static string? JoinContinuations(string? lower)
+    {
+        if (lower is null || lower.Length < 8)
+        {
+            return lower;
+        }
+
+        var first = lower[..1];
+        var joined = Continuation().Replace(lower[1..], " ");
+        return first + joined;
+    }
+
+    [GeneratedRegex(@" [245][0-9][0-9][ -](?:[245]\.[0-9]{1,3}\.[0-9]{1,3} )?", RegexOptions.CultureInvariant)]
+    private static partial Regex Continuation();
 
     /// <summary>The per-thread last context: all recipients of one message share it, so it is lowered and searched once.</summary>
     [ThreadStatic]
