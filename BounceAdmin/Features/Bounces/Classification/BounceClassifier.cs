@@ -139,7 +139,7 @@ public static partial class BounceClassifier
         {
             var r = recipients[i];
             if (r.Recipient?.EndsWith("@googlegroups.com", StringComparison.Ordinal) == true
-                && r.Reason is "undefined" or "onhold" or "filtered" or "userunknown")
+                && (r.Reason is "undefined" or "onhold" or "filtered" || (r.Reason == "userunknown" && r.Rule.StartsWith("text:", StringComparison.Ordinal))))
             {
                 var category = BounceTaxonomy.CategoryOf("rejected", r.Status, r.ReplyCode);
                 recipients[i] = r with

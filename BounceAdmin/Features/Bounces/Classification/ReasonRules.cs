@@ -60,6 +60,13 @@ public static partial class ReasonRules
     /// <summary>Codes used so loosely in practice (x.2.1 for unknown users, x.1.0 for anything about an address) that they never decide first.</summary>
     private static readonly HashSet<string> LooseCodes = new(StringComparer.Ordinal) { "2.1", "1.0", "2.0", "3.0", "4.0", "6.0", "7.0" };
 
+    /// <summary>Phrases so specific that they decide before any other rule, whatever else the text says.</summary>
+    private static readonly (string Phrase, string Reason)[] StrongPhrases =
+    [
+        ("spam classification", "spamdetected"), ("banned sending ip", "blocked"), ("content presents a potential", "policyviolation"),
+        ("not accepted for policy reasons", "policyviolation"),
+    ];
+
     /// <summary>Reasons checked first, in this order: each wins when its status code or its wording is present.</summary>
     private static readonly string[] FirstPass =
     [
@@ -387,6 +394,14 @@ public static partial class ReasonRules
             }
         }
 
+        foreach (var (strong, strongReason) in StrongPhrases)
+        {
+            if (lowerDiagnostic?.Contains(strong, StringComparison.Ordinal) == true)
+            {
+                return new(strongReason, "text:" + strongReason, $"the diagnostic says \"{strong}\"");
+            }
+        }
+
         foreach (var reason in FirstPass)
         {
             if (statusReason == reason && !loose && !WeakStatusReasons.Contains(reason))
@@ -450,7 +465,10 @@ public static partial class ReasonRules
 
         if (command == "MAIL")
         {
-            return new("rejected", "command:mail", "the server refused the envelope sender (answer to MAIL FROM)");
+            // RFC 5321: a refusal at MAIL FROM concerns the sender; with a security/policy status (x.7.x) it is the sending host that is blocked.
+            return status?.Length > 2 && status[2] == '7'
+                ? new("blocked", "command:mail-policy", "the server refused the envelope sender (answer to MAIL FROM) with a policy status")
+                : new("rejected", "command:mail", "the server refused the envelope sender (answer to MAIL FROM)");
         }
 
         if (statusReason is not null)
