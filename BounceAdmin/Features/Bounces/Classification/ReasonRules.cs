@@ -341,13 +341,13 @@ public static partial class ReasonRules
         }
 
         var word = m.Groups["cmd"].Value;
-        return word.StartsWith("rcpt", StringComparison.Ordinal) ? "RCPT"
+        return word.StartsWith("rcpt", StringComparison.Ordinal) || word == "recipient" ? "RCPT"
             : word.StartsWith("mail", StringComparison.Ordinal) ? "MAIL"
             : word.Contains("data", StringComparison.Ordinal) ? "DATA"
             : null;
     }
 
-    [GeneratedRegex(@"(in reply to|after|did not like our|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?(?<cmd>rcpt|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(in reply to|after|did not like our|does not like|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?(?<cmd>rcpt|recipient|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
     private static partial Regex CommandPattern();
 
     /// <summary>
@@ -421,7 +421,9 @@ public static partial class ReasonRules
                 continue;
             }
 
-            if (reason == "userunknown" && statusReason != "userunknown" && command != "RCPT")
+            // x.5.x (protocol status) is what MTAs answer at RCPT: it confirms the recipient stage too.
+            var recipientStage = command == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5');
+            if (reason == "userunknown" && statusReason != "userunknown" && !recipientStage)
             {
                 // RFC 5321: the address is judged at RCPT; a refusal of the message with this wording comes from a filter.
                 return new("filtered", "text:userunknown-after-data",
