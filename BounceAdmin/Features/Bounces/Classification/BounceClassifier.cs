@@ -138,7 +138,8 @@ public static partial class BounceClassifier
         for (var i = 0; i < recipients.Count; i++)
         {
             var r = recipients[i];
-            if (r.Recipient?.EndsWith("@googlegroups.com", StringComparison.Ordinal) == true
+            // An addressing status (x.1.x) still means what it says: the group address itself does not exist.
+            if (r.Recipient?.EndsWith("@googlegroups.com", StringComparison.Ordinal) == true && r.Status is not [_, '.', '1', ..]
                 && (r.Reason is "undefined" or "onhold" or "filtered" || (r.Reason == "userunknown" && r.Rule.StartsWith("text:", StringComparison.Ordinal))))
             {
                 var category = BounceTaxonomy.CategoryOf("rejected", r.Status, r.ReplyCode);

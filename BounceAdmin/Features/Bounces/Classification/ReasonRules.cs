@@ -189,7 +189,7 @@ public static partial class ReasonRules
         new("speeding", ["rate limit", "at a rate that", "ratelimit", "rate-limit", "rate limited", "too many messages", "throttl", "sending too fast",
             "too many emails", "too many mails", "max emails per hour", "too fast", "exceeded the rate",
             "too many messages in"]),
-        new("failedstarttls", ["starttls", "tls required", "requires tls", "tls is required", "must use tls", "tls negotiation failed",
+        new("failedstarttls", ["not support tls", "support starttls", "starttls", "tls required", "requires tls", "tls is required", "must use tls", "tls negotiation failed",
             "encryption required", "tls handshake"]),
         new("securityerror", ["unauthenticated", "authentication required", "authentication is required", "must be authenticated", "not authenticated",
             "authentication failed", "authentication credentials", "security policy", "insecure", "must authenticate", "smtp auth",
