@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -102,9 +103,9 @@ internal sealed partial class MessageParts
 
         var all = plain.Length > 0 ? plain.ToString() : html.ToString();
         result.Text = all;
-        var cut = OriginalMarker().Match(all);
-        result.BounceText = cut.Success ? all[..cut.Index] : all;
-        result.ReturnedText = cut.Success ? all[cut.Index..] : "";
+        var cut = FindOriginalMarker(all);
+        result.BounceText = cut >= 0 ? all[..cut] : all;
+        result.ReturnedText = cut >= 0 ? all[cut..] : "";
         return result;
     }
 
@@ -128,10 +129,58 @@ internal sealed partial class MessageParts
     [GeneratedRegex(@"<[^>]{0,2000}>")]
     private static partial Regex Tags();
 
-    /// <summary>Lines where MTAs start the inline copy of the returned message.</summary>
-    [GeneratedRegex(@"^[ \t>]*(-{2,}.*(original message|returned message|unsent message|copy of (the|your) message|message (header|body|text)s? follows|original mail|undelivered message|rfc822|headers? of the (original )?message)|(original message headers|the original message headers are|message headers follow|below this line is a copy|this is a copy of (the|your) message|undeliverable message headers|------ this is a copy)|content-type:\s*(message/rfc822|text/rfc822-headers))",
-        RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
-    private static partial Regex OriginalMarker();
+    /// <summary>Phrases that, on a line of dashes ("----- Original message -----"), start the inline copy of the returned message.</summary>
+    private static readonly SearchValues<string> DashedMarkers = SearchValues.Create(
+    [
+        "original message", "returned message", "unsent message", "copy of the message", "copy of your message", "message header follow",
+        "message headers follow", "message body follow", "message text follow", "original mail", "undelivered message", "rfc822",
+        "header of the message", "headers of the message", "header of the original message", "headers of the original message",
+    ], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Line beginnings that start the inline copy of the returned message.</summary>
+    private static readonly string[] LineMarkers =
+    [
+        "original message headers", "the original message headers are", "message headers follow", "below this line is a copy",
+        "this is a copy of the message", "this is a copy of your message", "undeliverable message headers", "content-type: message/rfc822",
+        "content-type:message/rfc822", "content-type: text/rfc822-headers", "content-type:text/rfc822-headers",
+    ];
+
+    /// <summary>Index of the line where MTAs start the inline copy of the returned message, or -1. A line scan: no regex over the whole text.</summary>
+    private static int FindOriginalMarker(string text)
+    {
+        var start = 0;
+        while (start < text.Length)
+        {
+            var end = text.IndexOf('\n', start);
+            if (end < 0)
+            {
+                end = text.Length;
+            }
+
+            var line = text.AsSpan(start, end - start).TrimStart(" \t>");
+            if (line.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (line.IndexOfAny(DashedMarkers) >= 0)
+                {
+                    return start;
+                }
+            }
+            else if (line.Length > 20)
+            {
+                foreach (var marker in LineMarkers)
+                {
+                    if (line.StartsWith(marker, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return start;
+                    }
+                }
+            }
+
+            start = end + 1;
+        }
+
+        return -1;
+    }
 }
 
 /// <summary>What the report returned of the original message: its Message-ID, recipient, sender and our send id.</summary>
@@ -151,11 +200,11 @@ internal sealed partial class OriginalHeaders
     {
         if (parts.Original is { } original)
         {
-            var to = original.To.Mailboxes.ToList();
+            var recipients = original.To.Mailboxes.ToList();
             return new OriginalHeaders
             {
                 MessageId = original.MessageId,
-                To = to.Count == 1 ? Addresses.Clean(to[0].Address) : null,
+                To = recipients.Count == 1 ? Addresses.Clean(recipients[0].Address) : null,
                 From = Addresses.Clean(original.From.Mailboxes.FirstOrDefault()?.Address),
                 Subject = original.Subject,
                 SendId = ParseSendId(original.Headers[BounceClassifier.SendIdHeader]),
@@ -169,31 +218,42 @@ internal sealed partial class OriginalHeaders
             return new OriginalHeaders();
         }
 
-        string? Header(Regex r) => r.Match(text) is { Success: true } m ? m.Groups[1].Value.Trim() : null;
-        var id = Header(MessageIdLine());
+        string? id = null, to = null, from = null, send = null;
+        var start = 0;
+        for (var lines = 0; start < text.Length && lines < 300; lines++)
+        {
+            var end = text.IndexOf('\n', start);
+            if (end < 0)
+            {
+                end = text.Length;
+            }
+
+            var line = text.AsSpan(start, end - start).Trim();
+            id ??= HeaderValue(line, "Message-ID:");
+            to ??= HeaderValue(line, "To:");
+            from ??= HeaderValue(line, "From:");
+            send ??= HeaderValue(line, BounceClassifier.SendIdHeader + ":");
+            start = end + 1;
+        }
+
         return new OriginalHeaders
         {
             MessageId = id?.Trim('<', '>'),
-            To = Addresses.Clean(Header(ToLine())),
-            From = Addresses.Clean(Header(FromLine())),
-            SendId = ParseSendId(Header(SendLine())),
+            To = Addresses.Clean(to),
+            From = Addresses.Clean(from),
+            SendId = ParseSendId(send),
         };
     }
+
+    private static string? HeaderValue(ReadOnlySpan<char> line, string name) =>
+        line.StartsWith(name, StringComparison.OrdinalIgnoreCase) ? line[name.Length..].Trim().ToString() : null;
 
     private static long? ParseSendId(string? value) =>
         long.TryParse(value?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
-    [GeneratedRegex(@"^\s*Message-ID:\s*(<[^>\r\n]+>|\S+)", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
-    private static partial Regex MessageIdLine();
 
-    [GeneratedRegex(@"^\s*To:[^\r\n<]*<?([^\s<>,]+@[^\s<>,]+)>?", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
-    private static partial Regex ToLine();
 
-    [GeneratedRegex(@"^\s*From:[^\r\n<]*<?([^\s<>,]+@[^\s<>,]+)>?", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
-    private static partial Regex FromLine();
 
-    [GeneratedRegex(@"^\s*X-BounceAdmin-Send:\s*(\d+)", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
-    private static partial Regex SendLine();
 }
 
 /// <summary>Email addresses in bounce text.</summary>
