@@ -136,7 +136,7 @@ public static partial class ReasonRules
             "exceeds fixed maximum message size", "message exceeds maximum"]),
         new("exceedlimit", ["message header size exceeds limit", "too many recipients", "exceeded the maximum number of recipients",
             "recipient limit", "address lists are too long"]),
-        new("suspend", ["account disabled", "account is blocked", "compte du destinataire est bloque", "account that you tried to reach is inactive", "account has been disabled", "account is disabled", "account is inactive", "account inactive",
+        new("suspend", ["temporary locked", "temporarily locked", "account disabled", "account is blocked", "compte du destinataire est bloque", "account that you tried to reach is inactive", "account has been disabled", "account is disabled", "account is inactive", "account inactive",
             "account suspended", "account has been suspended", "account is suspended", "mailbox disabled", "mailbox is disabled",
             "mailbox is inactive", "mailbox currently suspended", "mailbox has been suspended", "mailbox is suspended", "has been suspended",
             "recipient suspended", "temporarily disabled", "boite du destinataire archivee", "mailbox is frozen", "account expired",
@@ -150,7 +150,7 @@ public static partial class ReasonRules
             "is not a gateway", "cannot relay", "relaying is prohibited", "open relay", "relay_denied"]),
         new("hasmoved", ["has been replaced by", "address has moved", "user has moved", "mailbox has moved", "no longer with the company",
             "has changed to", "address changed to", "new address is", "moved to"]),
-        new("userunknown", ["user unknown", "unknown user", "no such user", "no such mailbox", "no such recipient", "no such person",
+        new("userunknown", ["invalid final delivery userid", "user unknown", "unknown user", "no such user", "no such mailbox", "no such recipient", "no such person",
             "no such local user", "no such account", "user not found", "couldn't be found", "could not be found", "wasn't found at", "was not found at", "name is not recognized", "unknown recip", "user does not exist", "user doesn't exist", "user doesn't have",
             "user not known", "user is unknown", "unknown recipient", "recipient unknown", "recipient not found", "recipient does not exist",
             "recipient is not local", "invalid recipient", "invalid mailbox",
@@ -177,7 +177,7 @@ public static partial class ReasonRules
             "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
             "user has blocked", "recipient's filter", "message rejected by user", "the recipient does not accept", "sender is blocked by the recipient",
             "has restricted", "is not authorized to send mail to", "recipient refused"]),
-        new("rejected", ["access denied", "address that has been blacklisted", "address has been blacklisted", "sender rejected", "sender was rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
+        new("rejected", ["not a member of", "access denied", "address that has been blacklisted", "address has been blacklisted", "sender rejected", "sender was rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
             "sender domain", "domain of sender", "sender is not allowed", "sender not allowed", "envelope sender", "bogus mail from",
             "return path", "return-path", "sender address", "address of the sender", "sender denied",
             "reject sender", "unknown sender", "sender unknown", "sender is blacklisted", "your envelope", "senders domain",
@@ -194,7 +194,7 @@ public static partial class ReasonRules
         new("securityerror", ["unauthenticated", "authentication required", "authentication is required", "must be authenticated", "not authenticated",
             "authentication failed", "authentication credentials", "security policy", "insecure", "must authenticate", "smtp auth",
             "submission must be authenticated", "encryption"]),
-        new("policyviolation", ["content presents a potential", "potential security issue", "policy reasons", "policy", "prohibited", "not allowed by", "message not allowed", "restricted", "compliance",
+        new("policyviolation", ["network not allowed", "content presents a potential", "potential security issue", "policy reasons", "policy", "prohibited", "not allowed by", "message not allowed", "restricted", "compliance",
             "violat", "forbidden"]),
         new("blocked", ["blocked", "blacklist", "blocklist", "block list", "black list", "banned", "denylist", "deny list", "dnsbl", "rbl",
             "spamhaus", "spamcop", "sorbs", "barracuda", "listed in", "listed at", "listed on", "client host rejected",
@@ -348,7 +348,7 @@ public static partial class ReasonRules
     }
 
     // Anchored on the command word (rare in text) with the lead-in as a lookbehind, so the engine scans for the word, not for every lead-in letter.
-    [GeneratedRegex(@"(?<=(in reply to|after|did not like our|does not like|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?)(?<cmd>rcpt|recipient|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<=(^|in reply to|after|did not like our|does not like|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?)(?<cmd>rcpt|recipient|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
     private static partial Regex CommandPattern();
 
     /// <summary>
@@ -422,6 +422,12 @@ public static partial class ReasonRules
                 continue;
             }
 
+            if (reason is "userunknown" or "hostunknown" && command == "MAIL")
+            {
+                // RFC 5321: at MAIL FROM the unknown address or domain is the sender's.
+                return new("rejected", "command:mail-unknown-sender", $"the {from} says \"{phrase}\" in answer to MAIL FROM: the sender address was refused");
+            }
+
             // x.5.x (protocol status) is what MTAs answer at RCPT: it confirms the recipient stage too.
             var recipientStage = command == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5');
             if (reason == "userunknown" && statusReason != "userunknown" && !recipientStage)
@@ -432,7 +438,7 @@ public static partial class ReasonRules
             }
 
             if (reason == "hostunknown" && (status?.StartsWith('4') == true || replyCode is >= 400 and < 500 || phrase.Contains("try again")
-                || (hits.Find("networkerror") is not null && status?.StartsWith('5') != true && replyCode is not (>= 500 and < 600))))
+                ))
             {
                 // RFC 3463 class 4: a lookup that failed for now (DNS trouble), not a domain known not to exist.
                 return new("networkerror", "text:hostunknown-temporary", $"the {from} says \"{phrase}\" but the failure is temporary: a DNS or network problem");
