@@ -337,7 +337,8 @@ public static partial class ReasonRules
         var m = CommandPattern().Match(lowerText);
         if (!m.Success)
         {
-            return null;
+            // A transcript line that starts with the command itself ("RCPT TO:<x>" then the refusal).
+            return lowerText.StartsWith("rcpt to", StringComparison.Ordinal) ? "RCPT" : null;
         }
 
         var word = m.Groups["cmd"].Value;
@@ -348,7 +349,7 @@ public static partial class ReasonRules
     }
 
     // Anchored on the command word (rare in text) with the lead-in as a lookbehind, so the engine scans for the word, not for every lead-in letter.
-    [GeneratedRegex(@"(?<=(^|in reply to|after|did not like our|does not like|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?)(?<cmd>rcpt|recipient|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<=(in reply to|after|did not like our|does not like|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?)(?<cmd>rcpt|recipient|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
     private static partial Regex CommandPattern();
 
     /// <summary>
@@ -437,7 +438,7 @@ public static partial class ReasonRules
                     $"the {from} says \"{phrase}\" but neither the status nor an answer to RCPT TO confirms the address: a filter refused the message");
             }
 
-            if (reason == "hostunknown" && (status?.StartsWith('4') == true || replyCode is >= 400 and < 500 || phrase.Contains("try again")
+            if (reason == "hostunknown" && (status?.StartsWith('4') == true || replyCode is >= 400 and < 500 || hits.Text?.Contains("try again", StringComparison.Ordinal) == true
                 ))
             {
                 // RFC 3463 class 4: a lookup that failed for now (DNS trouble), not a domain known not to exist.
@@ -540,6 +541,8 @@ public static partial class ReasonRules
     /// <summary>Which wording rules match one text; each rule searched at most once.</summary>
     private sealed class RuleHits(string? lowerText)
     {
+        public string? Text => lowerText;
+
         private readonly string?[] found = new string?[TextRules.Length];
         private readonly bool[] searched = new bool[TextRules.Length];
 
