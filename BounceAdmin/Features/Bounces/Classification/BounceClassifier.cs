@@ -110,7 +110,7 @@ public static partial class BounceClassifier
         if (parts.DeliveryStatus.Count == 0 && IsAutoReply(message))
         {
             var from = message.From.Mailboxes.FirstOrDefault()?.Address;
-            return Single(null, "vacation", "autoreply", "an automatic reply (RFC 3834 Auto-Submitted or auto-reply headers/subject), not a bounce",
+            return Single(null, "vacation", "vacation:auto-reply", "an automatic reply (RFC 3834 Auto-Submitted or auto-reply headers/subject), not a bounce",
                 null, null, null, null, null, original);
         }
 
@@ -171,7 +171,7 @@ public static partial class BounceClassifier
                     var address = Addresses.Clean(header.Value);
                     if (address is not null && !list.Any(r => r.Recipient == address))
                     {
-                        list.Add(Make(address, "feedback", "arf", "a complaint (RFC 5965 feedback report), not a bounce",
+                        list.Add(Make(address, "feedback", "feedback:arf", "a complaint (RFC 5965 feedback report), not a bounce",
                             null, null, null, null, null, null, original));
                     }
                 }
@@ -180,7 +180,7 @@ public static partial class BounceClassifier
 
         if (list.Count == 0)
         {
-            list.Add(Make(null, "feedback", "arf", "a complaint (RFC 5965 feedback report), not a bounce", null, null, null, null, null, null, original));
+            list.Add(Make(null, "feedback", "feedback:arf", "a complaint (RFC 5965 feedback report), not a bounce", null, null, null, null, null, null, original));
         }
 
         return new ClassificationResult(null, list);
