@@ -11,6 +11,8 @@ public class BounceClassifierTests
         From: Mail Delivery System <MAILER-DAEMON@mx.example.net>
         To: sender@example.com
         Subject: Undelivered Mail Returned to Sender
+        Date: Wed, 16 Oct 2013 14:15:40 +0900
+        Message-ID: <bounce-1@mx.example.net>
         MIME-Version: 1.0
         Content-Type: multipart/report; report-type=delivery-status; boundary="B"
 
@@ -57,6 +59,8 @@ public class BounceClassifierTests
         var result = Classify(Dsn);
 
         Assert.Null(result.Error);
+        Assert.Equal("bounce-1@mx.example.net", result.BounceMessageId);
+        Assert.Equal(new DateTime(2013, 10, 16, 5, 15, 40, DateTimeKind.Utc), result.BounceDate);
         Assert.Equal(2, result.Recipients.Count);
         var alice = result.Recipients[0];
         Assert.Equal("alice@example.org", alice.Recipient);

@@ -78,7 +78,12 @@ public static partial class BounceClassifier
     {
         try
         {
-            return ClassifyCore(message);
+            var result = ClassifyCore(message);
+            return result.Error is not null ? result : result with
+            {
+                BounceMessageId = message.MessageId,
+                BounceDate = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date.UtcDateTime : null,
+            };
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {

@@ -10,6 +10,12 @@ namespace BounceAdmin.Features.Bounces.Classification;
 /// <param name="Recipients">The recipients; empty when <paramref name="Error"/> is set.</param>
 public sealed record ClassificationResult(string? Error, IReadOnlyList<ClassifiedRecipient> Recipients)
 {
+    /// <summary>The bounce message's own Message-ID (without angle brackets), for a dedup key; null when absent.</summary>
+    public string? BounceMessageId { get; init; }
+
+    /// <summary>The bounce message's own Date header in UTC, when present and valid: a fallback for when the bounce happened.</summary>
+    public DateTime? BounceDate { get; init; }
+
     /// <summary>True when the message was read and classified.</summary>
     public bool Succeeded => Error is null;
 
