@@ -392,7 +392,9 @@ internal static class TextSegments
             letters += char.IsLetter(text[i]) ? 1 : 0;
         }
 
-        if (letters < recipient.Length + 12 && end < text.Length)
+        // The paragraph holds only the address or boilerplate without any SMTP code: the explanation follows below.
+        if (end < text.Length && (letters < recipient.Length + 12
+            || (ReasonRules.FindStatus(text[lineStart..end]) is null && ReasonRules.FindReplyCode(text[lineStart..end]) is null)))
         {
             end = ParagraphEnd(text, SkipBlank(text, end));
         }
