@@ -258,6 +258,21 @@ public static partial class BounceClassifier
             }
 
             var context = parts.Context;
+            if (groups.Count > 2 && recipient is not null)
+            {
+                // Several recipients share the human-readable text: read only the general part and this recipient's lines,
+                // so one recipient's explanation does not leak to another.
+                context = TextSegments.Before(parts.BounceText, recipient) is { Length: > 0 } before
+                    ? LeadingText(before) + "\n" + TextSegments.Around(parts.BounceText, recipient)
+                    : TextSegments.Around(parts.BounceText, recipient) ?? "";
+            }
+
+            if (string.IsNullOrWhiteSpace(diagnostic) && StatusComment(FieldValue(group, "Status")) is { } comment)
+            {
+                // "Status: 4.0.0 (cat.example.net: host name lookup failure)": the comment is the only explanation.
+                diagnostic = comment;
+            }
+
             if (string.IsNullOrWhiteSpace(diagnostic) && recipient is not null)
             {
                 // Without a Diagnostic-Code the human-readable part usually explains the failure next to the address.
@@ -449,6 +464,27 @@ public static partial class BounceClassifier
             return;
         }
 
+        // DSN fields in plain text (a delivery-status part whose boundary MimeKit could not see): read them per recipient.
+        if (TextFinalRecipient().IsMatch(dsnText) && TextDsnGroups(dsnText) is { Count: > 0 } groups)
+        {
+            foreach (var group in groups)
+            {
+                var status = ReasonRules.FindStatus(group.Status);
+                var diagnostic = group.Diagnostic ?? StatusComment(group.Status) ?? TextSegments.Around(dsnText, group.Recipient);
+                var diagnosticStatus = ReasonRules.FindStatus(diagnostic);
+                if (diagnosticStatus is not null && (status is null || status.EndsWith(".0.0", StringComparison.Ordinal)))
+                {
+                    status = diagnosticStatus;
+                }
+
+                var groupContext = groups.Count > 1 ? LeadingText(dsnText) + "\n" + TextSegments.Around(dsnText, group.Recipient) : parts.Context;
+                into.Add(Decide(group.Recipient, status, ReasonRules.FindReplyCode(diagnostic), diagnostic, group.RemoteMta, null, group.Action,
+                    groupContext, original));
+            }
+
+            return;
+        }
+
         var preface = TextSegments.Before(dsnText, recipients[0]);
         var context = preface + "\n" + parts.Context;
         var textStatus = ReasonRules.FindStatus(dsnText);
@@ -463,6 +499,95 @@ public static partial class BounceClassifier
         }
 
         _ = lowerText;
+    }
+
+    /// <summary>The text before the first address in it: the general explanation of a multi-recipient bounce.</summary>
+    private static string LeadingText(string text)
+    {
+        var at = text.IndexOf('@');
+        if (at < 0)
+        {
+            return text;
+        }
+
+        var lineStart = text.LastIndexOf('\n', at) + 1;
+        return text[..lineStart];
+    }
+
+    /// <summary>The comment of a Status field ("5.0.0 (permanent failure)"), or null.</summary>
+    private static string? StatusComment(string? status)
+    {
+        if (status is null)
+        {
+            return null;
+        }
+
+        var open = status.IndexOf('(');
+        var close = status.LastIndexOf(')');
+        var comment = open >= 0 && close > open ? status[(open + 1)..close].Trim() : null;
+        return string.IsNullOrEmpty(comment) || comment.Equals("permanent failure", StringComparison.OrdinalIgnoreCase) ? null : comment;
+    }
+
+    private sealed record TextDsnGroup(string Recipient, string? Action, string? Status, string? Diagnostic, string? RemoteMta);
+
+    /// <summary>Per-recipient DSN fields (RFC 3464 §2.3) found as plain text lines, with folded continuation lines.</summary>
+    private static List<TextDsnGroup> TextDsnGroups(string text)
+    {
+        var groups = new List<TextDsnGroup>();
+        string? recipient = null, action = null, status = null, diagnostic = null, remote = null, field = null;
+
+        void Flush()
+        {
+            if (recipient is not null && !groups.Any(g => g.Recipient == recipient))
+            {
+                groups.Add(new TextDsnGroup(recipient, action, status, diagnostic is null ? null : StripType(diagnostic), StripType(remote)));
+            }
+
+            recipient = action = status = diagnostic = remote = field = null;
+        }
+
+        foreach (var raw in text.Split('\n'))
+        {
+            var line = raw.TrimEnd('\r');
+            if (line.Length > 0 && (line[0] == ' ' || line[0] == '\t') && field == "diagnostic-code" && diagnostic is not null)
+            {
+                diagnostic += " " + line.Trim();
+                continue;
+            }
+
+            var colon = line.IndexOf(':');
+            if (colon <= 0)
+            {
+                field = null;
+                continue;
+            }
+
+            field = line[..colon].Trim().ToLowerInvariant();
+            var value = line[(colon + 1)..].Trim();
+            switch (field)
+            {
+                case "final-recipient":
+                    Flush();
+                    field = "final-recipient";
+                    recipient = Addresses.Clean(value);
+                    break;
+                case "action":
+                    action = value.Split(' ', '(', ';')[0].ToLowerInvariant();
+                    break;
+                case "status":
+                    status = value;
+                    break;
+                case "diagnostic-code":
+                    diagnostic = value;
+                    break;
+                case "remote-mta":
+                    remote = value;
+                    break;
+            }
+        }
+
+        Flush();
+        return groups;
     }
 
     /// <summary>The first few lines of a bounce text, as the diagnostic when nothing better is known.</summary>
