@@ -438,7 +438,7 @@ public static partial class ReasonRules
                     $"the {from} says \"{phrase}\" but neither the status nor an answer to RCPT TO confirms the address: a filter refused the message");
             }
 
-            if (reason == "hostunknown" && (status?.StartsWith('4') == true || replyCode is >= 400 and < 500 || hits.Text?.Contains("try again", StringComparison.Ordinal) == true
+            if (reason == "hostunknown" && (status?.StartsWith('4') == true || replyCode is >= 400 and < 500 || (hits.Text?.Contains("try again", StringComparison.Ordinal) == true && status?.StartsWith('5') != true && replyCode is not (>= 500 and < 600))
                 ))
             {
                 // RFC 3463 class 4: a lookup that failed for now (DNS trouble), not a domain known not to exist.
