@@ -217,14 +217,14 @@ public static partial class ReasonRules
             "loop detected", "hop count exceeded", "temporary failure in name resolution", "dns failure", "could not be resolved",
             "no answer", "unreachable", "host not responding", "connection dropped", "remote host closed",
             "failed to connect", "name resolution", "mx lookup", "dns problem"]),
-        new("syntaxerror", ["syntax error", "command unrecognized", "command not recognized", "unrecognized command", "bad sequence of commands",
+        new("syntaxerror", ["malformed address", "incorrectly constructed", "syntax error", "command unrecognized", "command not recognized", "unrecognized command", "bad sequence of commands",
             "command not implemented", "invalid command", "line too long", "parameter not implemented"]),
         new("contenterror", ["content error", "illegal attachment", "header error", "prohibited attachment", "attachment not allowed",
             "invalid content", "message content", "8-bit data", "8bit data", "improper use", "content type"]),
         new("systemerror", ["service refused", "system error", "internal error", "server error", "local error", "configuration error", "temporary failure",
             "temporarily unavailable", "service unavailable", "system not available", "processing error", "error in processing",
             "system problem", "server problem", "misconfigured", "config error", "temporary problem", "unavailable", "i/o error",
-            "database error", "try again"]),
+            "database error"]),
     ];
 
     /// <summary>Matches an enhanced status code (RFC 3463) such as 5.1.1 or 4.7.26.</summary>
