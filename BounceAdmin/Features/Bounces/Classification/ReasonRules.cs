@@ -396,6 +396,12 @@ public static partial class ReasonRules
             }
         }
 
+        // Exchange Online answers x.1.10 (null MX, RFC 7505) for any unknown recipient; its wording tells which one it is.
+        if (statusReason == "notaccept" && status!.EndsWith(".1.10", StringComparison.Ordinal) && hits.Find("userunknown") is not null)
+        {
+            statusReason = "userunknown";
+        }
+
         foreach (var (strong, strongReason) in StrongPhrases)
         {
             if (lowerDiagnostic?.Contains(strong, StringComparison.Ordinal) == true)
