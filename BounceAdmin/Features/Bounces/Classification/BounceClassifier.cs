@@ -114,7 +114,6 @@ public static partial class BounceClassifier
 
         if (parts.DeliveryStatus.Count == 0 && IsAutoReply(message))
         {
-            var from = message.From.Mailboxes.FirstOrDefault()?.Address;
             return Single(null, "vacation", "vacation:auto-reply", "an automatic reply (RFC 3834 Auto-Submitted or auto-reply headers/subject), not a bounce",
                 null, null, null, null, null, original);
         }
@@ -405,7 +404,6 @@ public static partial class BounceClassifier
 
     private static void AddTextRecipients(MimeMessage message, MessageParts parts, OriginalHeaders original, List<ClassifiedRecipient> into)
     {
-        var text = parts.Text;
         var recipients = new List<string>();
 
         // X-Failed-Recipients (Exim and others) is the most reliable list when present.
@@ -456,7 +454,6 @@ public static partial class BounceClassifier
             recipients.Add(original.To);
         }
 
-        var lowerText = text;
         if (recipients.Count == 0)
         {
             var status = ReasonRules.FindStatus(dsnText);
@@ -497,8 +494,6 @@ public static partial class BounceClassifier
             var diagnostic = string.IsNullOrWhiteSpace(segment) ? Explanation(dsnText) : segment;
             into.Add(Decide(recipient, status, reply, diagnostic, null, null, null, context, original));
         }
-
-        _ = lowerText;
     }
 
     /// <summary>The text before the first address in it: the general explanation of a multi-recipient bounce.</summary>

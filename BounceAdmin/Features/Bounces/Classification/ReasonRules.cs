@@ -311,18 +311,6 @@ public static partial class ReasonRules
         return null;
     }
 
-    private static readonly Dictionary<string, TextRule> RuleByReason = TextRules.ToDictionary(r => r.Reason, StringComparer.Ordinal);
-
-    private static string? MatchReason(string? lowerText, string reason)
-    {
-        if (string.IsNullOrEmpty(lowerText) || !RuleByReason.TryGetValue(reason, out var rule))
-        {
-            return null;
-        }
-
-        return rule.Find(lowerText);
-    }
-
     /// <summary>
     /// The SMTP command (RFC 5321) the remote server answered with the failure, as MTAs report it ("in reply to RCPT TO
     /// command", "after end of data", "did not like our DATA", "&gt;&gt;&gt; MAIL FROM"): RCPT, MAIL, DATA, or null when not told.
@@ -527,6 +515,9 @@ public static partial class ReasonRules
     [GeneratedRegex(@" [245][0-9][0-9][ -](?:[245]\.[0-9]{1,3}\.[0-9]{1,3} )?", RegexOptions.CultureInvariant)]
     private static partial Regex Continuation();
 
+    private static readonly Dictionary<string, int> RuleIndex =
+        TextRules.Select((rule, index) => (rule.Reason, index)).ToDictionary(x => x.Reason, x => x.index, StringComparer.Ordinal);
+
     /// <summary>The per-thread last context: all recipients of one message share it, so it is lowered and searched once.</summary>
     [ThreadStatic]
     private static (string Source, string Lower, string? Command)? lastContext;
@@ -552,11 +543,7 @@ public static partial class ReasonRules
         private readonly string?[] found = new string?[TextRules.Length];
         private readonly bool[] searched = new bool[TextRules.Length];
 
-        public string? Find(string reason)
-        {
-            var index = Array.FindIndex(TextRules, r => r.Reason == reason);
-            return index < 0 ? null : At(index);
-        }
+        public string? Find(string reason) => RuleIndex.TryGetValue(reason, out var index) ? At(index) : null;
 
         private string? At(int index)
         {
