@@ -117,7 +117,7 @@ public static partial class ReasonRules
             "matching ptr", "ptr lookup"]),
         new("badreputation", ["poor reputation", "low reputation", "bad reputation", "sender reputation", "ip reputation",
             "reputation is too low", "domain reputation"]),
-        new("virusdetected", ["virus", "malware", "infected", "trojan", "worm detected", "contains a macro"]),
+        new("virusdetected", ["virus found", "virus detected", "contains a virus", "infected with", "virus infected", "has a virus", "a virus was", "virus was found", "virus alert", "malware", "infected", "trojan", "worm detected", "contains a macro"]),
         new("notcompliantrfc", ["rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 822", "rfc822 compliant", "not rfc compliant",
             "multiple addresses in from", "duplicate header", "headers are not rfc", "message is not rfc", "bare lf", "bare line feed",
             "invalid message header"]),
