@@ -214,11 +214,9 @@ public class BounceClassifierTests
 
         var result = Classify(truncated);
 
-        Assert.True(result.Succeeded || result.Error!.Length > 0);
-        if (result.Succeeded)
-        {
-            Assert.Contains(result.Recipients, r => r.Recipient == "alice@example.org");
-        }
+        // Cut in the middle of the delivery-status part: what is there is still read.
+        Assert.True(result.Succeeded, result.Error);
+        Assert.Contains(result.Recipients, r => r.Recipient == "alice@example.org");
     }
 
     [Fact]
