@@ -485,6 +485,13 @@ public static partial class ReasonRules
             return new("expired", "action:delayed", "the report's Action is 'delayed' and no cause is given");
         }
 
+        // A bare refusal ("550 Rejected", "554 Access refused") with no cause: the receiving side blocked the message.
+        if (replyCode is >= 500 and < 600 && lowerDiagnostic is { Length: < 120 } shortText
+            && (shortText.Contains("rejected", StringComparison.Ordinal) || shortText.Contains("refused", StringComparison.Ordinal)))
+        {
+            return new("blocked", "text:bare-refusal", "the server refused the message without giving a cause");
+        }
+
         if (replyCode is { } code && ReasonOfReply(code) is { } byReply)
         {
             return new(byReply, "reply:" + code, $"SMTP reply code {code} (RFC 5321) means {byReply}");
