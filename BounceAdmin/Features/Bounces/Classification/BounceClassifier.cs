@@ -440,7 +440,11 @@ public static partial class BounceClassifier
                 excluded.Add(original.From);
             }
 
-            foreach (var address in Addresses.InText(parts.BounceText))
+            // MTAs list failed recipients at the start of a line ("<a@b>: host said ...", "  a@b", "* a@b"); an address in
+            // the middle of a sentence ("please contact <support@isp>") is boilerplate. Prefer the former when there are any.
+            var found = Addresses.InText(parts.BounceText, out var atLineStart);
+            var leading = found.Where((_, i) => atLineStart[i]).ToList();
+            foreach (var address in leading.Count > 0 ? leading : found)
             {
                 if (!excluded.Contains(address) && !Addresses.IsRole(address))
                 {

@@ -293,9 +293,13 @@ internal static partial class Addresses
 
     /// <summary>Addresses in <paramref name="text"/>, in order of appearance (not distinct).</summary>
     /// <remarks>Scans for '@' and grows the address around it: linear, unlike a regex that retries every word.</remarks>
-    public static List<string> InText(string text)
+    public static List<string> InText(string text) => InText(text, out _);
+
+    /// <summary>Addresses in <paramref name="text"/> in order, and for each whether it opens its line (after blanks and "&lt;*-").</summary>
+    public static List<string> InText(string text, out List<bool> atLineStart)
     {
         var found = new List<string>();
+        atLineStart = [];
         var at = text.IndexOf('@');
         while (at >= 0)
         {
@@ -325,12 +329,31 @@ internal static partial class Addresses
             if (start < at && domain.Contains('.') && !domain.StartsWith(".") && !IsMessageId(text, start))
             {
                 found.Add(text[start..end].ToLowerInvariant());
+                atLineStart.Add(OpensLine(text, start));
             }
 
             at = text.IndexOf('@', Math.Max(end, at + 1));
         }
 
         return found;
+    }
+
+    private static bool OpensLine(string text, int start)
+    {
+        for (var i = start - 1; i >= 0; i--)
+        {
+            switch (text[i])
+            {
+                case '\n':
+                    return true;
+                case ' ' or '\t' or '<' or '*' or '-' or '"' or '\'' or '\r' or '>':
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
     }
 
     private static bool IsLocalChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '=' or '-' or '\'' or '!' or '#' or '$' or '&' or '*' or '?' or '^' or '{' or '|' or '}' or '~' or '/';
