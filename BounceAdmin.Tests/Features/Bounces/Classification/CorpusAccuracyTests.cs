@@ -1,0 +1,103 @@
+using System.Text.Json;
+using BounceAdmin.Features.Bounces;
+using BounceAdmin.Features.Bounces.Classification;
+using Xunit.Abstractions;
+
+namespace BounceAdmin.Tests.Features.Bounces.Classification;
+
+/// <summary>
+/// Accuracy of the classifier over the labelled dev corpus (shared/corpus/dev beside the repository, as in CI).
+/// Floors: recipient found ≥ 98 % (rows that name one), reason ≥ 90 %, category ≥ 95 %.
+/// </summary>
+public class CorpusAccuracyTests(ITestOutputHelper output)
+{
+    private const double RecipientFloor = 0.98;
+    private const double ReasonFloor = 0.90;
+    private const double CategoryFloor = 0.95;
+
+    internal static string CorpusDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "corpus", "dev");
+            if (File.Exists(Path.Combine(candidate, "expected.jsonl")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("shared/corpus/dev not found above " + AppContext.BaseDirectory);
+    }
+
+    private sealed record Expected(string File, string? Recipient, string Reason, string? Status, int? ReplyCode);
+
+    [Fact]
+    public void Dev_corpus_meets_the_accuracy_floors()
+    {
+        var dir = CorpusDirectory();
+        var expected = File.ReadLines(Path.Combine(dir, "expected.jsonl"))
+            .Where(l => l.Length > 0)
+            .Select(l =>
+            {
+                using var doc = JsonDocument.Parse(l);
+                var r = doc.RootElement;
+                return new Expected(r.GetProperty("file").GetString()!,
+                    r.GetProperty("recipient").ValueKind == JsonValueKind.Null ? null : r.GetProperty("recipient").GetString(),
+                    r.GetProperty("reason").GetString()!,
+                    r.GetProperty("status").ValueKind == JsonValueKind.Null ? null : r.GetProperty("status").GetString(),
+                    r.GetProperty("replycode").ValueKind == JsonValueKind.Number ? r.GetProperty("replycode").GetInt32() : null);
+            })
+            .ToList();
+        Assert.NotEmpty(expected);
+
+        int rows = 0, withRecipient = 0, recipientFound = 0, reasonRight = 0, categoryRight = 0;
+        var misses = new List<string>();
+        foreach (var group in expected.GroupBy(e => e.File))
+        {
+            var result = BounceClassifier.Classify(File.ReadAllBytes(Path.Combine(dir, group.Key)));
+            var index = 0;
+            foreach (var row in group)
+            {
+                rows++;
+                ClassifiedRecipient? match = null;
+                if (row.Recipient is not null)
+                {
+                    withRecipient++;
+                    match = result.Recipients.FirstOrDefault(r => r.Recipient == row.Recipient);
+                    recipientFound += match is null ? 0 : 1;
+                }
+
+                match ??= result.Recipients.Count == 0 ? null : result.Recipients[Math.Min(index, result.Recipients.Count - 1)];
+                index++;
+                if (match?.Reason == row.Reason)
+                {
+                    reasonRight++;
+                }
+                else
+                {
+                    misses.Add($"{group.Key}: expected {row.Reason}, got {match?.Reason ?? result.Error} ({match?.Rule})");
+                }
+
+                if (match is not null && match.Category == BounceTaxonomy.CategoryOf(row.Reason, row.Status, row.ReplyCode))
+                {
+                    categoryRight++;
+                }
+            }
+        }
+
+        var recipientRate = (double)recipientFound / withRecipient;
+        var reasonRate = (double)reasonRight / rows;
+        var categoryRate = (double)categoryRight / rows;
+        output.WriteLine($"recipient found: {recipientFound}/{withRecipient} = {recipientRate:P1} (floor {RecipientFloor:P0})");
+        output.WriteLine($"reason:          {reasonRight}/{rows} = {reasonRate:P1} (floor {ReasonFloor:P0})");
+        output.WriteLine($"category:        {categoryRight}/{rows} = {categoryRate:P1} (floor {CategoryFloor:P0})");
+        foreach (var miss in misses.Take(60))
+        {
+            output.WriteLine(miss);
+        }
+
+        Assert.True(recipientRate >= RecipientFloor, $"recipient found {recipientRate:P1} < {RecipientFloor:P0}");
+        Assert.True(reasonRate >= ReasonFloor, $"reason {reasonRate:P1} < {ReasonFloor:P0}");
+        Assert.True(categoryRate >= CategoryFloor, $"category {categoryRate:P1} < {CategoryFloor:P0}");
+    }
+}

@@ -1,0 +1,222 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using BounceAdmin.Data.Entities;
+using BounceAdmin.Features.Bounces.Classification;
+using MimeKit;
+
+namespace BounceAdmin.Cli;
+
+/// <summary>
+/// <c>classify PATH...</c>: prints the classification of .eml files, folders of them (all *.eml below, ordinal name
+/// order) and mbox files as JSON Lines, one object per recipient per message, in input order. Touches no database.
+/// Exit code 0 when every path was read, 1 when a file could not be read, 2 for a usage error or a missing path.
+/// </summary>
+public static class ClassifyCommand
+{
+    /// <summary>Messages classified per batch: bounds memory while every core works and output stays in input order.</summary>
+    private const int BatchSize = 2048;
+
+    /// <summary>Runs the command, writing JSON Lines to <paramref name="output"/> (standard output when null).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        error ??= Console.Error;
+        if (args.Length == 0 || args.Any(a => a is "-h" or "--help"))
+        {
+            await error.WriteLineAsync("Usage: classify PATH...   (PATH: an .eml file, a folder of .eml files, or an mbox file)");
+            return 2;
+        }
+
+        if (output is null)
+        {
+            await using var stdout = Console.OpenStandardOutput();
+            return await RunAsync(args, stdout, error);
+        }
+
+        using var buffer = new MemoryStream();
+        var code = await RunAsync(args, buffer, error);
+        await output.WriteAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        await output.FlushAsync();
+        return code;
+    }
+
+    /// <summary>Runs the command, writing UTF-8 JSON Lines to <paramref name="output"/>.</summary>
+    public static async Task<int> RunAsync(string[] args, Stream output, TextWriter error)
+    {
+        var exit = 0;
+        var items = new List<WorkItem>();
+        foreach (var path in args)
+        {
+            if (Directory.Exists(path))
+            {
+                var files = Directory.EnumerateFiles(path, "*.eml", SearchOption.AllDirectories).ToArray();
+                Array.Sort(files, StringComparer.Ordinal);
+                items.AddRange(files.Select(f => new WorkItem(f, null, 0)));
+            }
+            else if (File.Exists(path))
+            {
+                if (IsMbox(path))
+                {
+                    exit = Math.Max(exit, await AddMboxAsync(path, items, error));
+                }
+                else
+                {
+                    items.Add(new WorkItem(path, null, 0));
+                }
+            }
+            else
+            {
+                await error.WriteLineAsync($"classify: no such file or folder: {path}");
+                exit = 2;
+            }
+        }
+
+        var results = new byte[Math.Min(BatchSize, Math.Max(items.Count, 1))][];
+        var failed = 0;
+        for (var start = 0; start < items.Count; start += BatchSize)
+        {
+            var count = Math.Min(BatchSize, items.Count - start);
+            var offset = start;
+            Parallel.For(0, count, i =>
+            {
+                var (bytes, readFailed) = Render(items[offset + i]);
+                results[i] = bytes;
+                if (readFailed)
+                {
+                    Interlocked.Increment(ref failed);
+                }
+            });
+
+            for (var i = 0; i < count; i++)
+            {
+                await output.WriteAsync(results[i]);
+                results[i] = [];
+            }
+        }
+
+        await output.FlushAsync();
+        return exit != 0 ? exit : failed > 0 ? 1 : 0;
+    }
+
+    /// <summary>One message to classify: a file, or a message already read from an mbox.</summary>
+    private sealed record WorkItem(string File, MimeMessage? Message, int MboxIndex);
+
+    private static bool IsMbox(string path)
+    {
+        Span<byte> head = stackalloc byte[5];
+        using var stream = File.OpenRead(path);
+        return stream.Read(head) == 5 && head.SequenceEqual("From "u8);
+    }
+
+    private static async Task<int> AddMboxAsync(string path, List<WorkItem> items, TextWriter error)
+    {
+        try
+        {
+            await using var stream = File.OpenRead(path);
+            var parser = new MimeParser(BounceClassifier.ParserOptions, stream, MimeFormat.Mbox);
+            var index = 0;
+            while (!parser.IsEndOfStream)
+            {
+                var message = await parser.ParseMessageAsync();
+                items.Add(new WorkItem(path, message, ++index));
+            }
+
+            return 0;
+        }
+        catch (Exception ex) when (ex is FormatException or IOException or ParseException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"classify: cannot read mbox {path}: {ex.Message}");
+            return 1;
+        }
+    }
+
+    private static (byte[] Json, bool ReadFailed) Render(WorkItem item)
+    {
+        ClassificationResult result;
+        var readFailed = false;
+        if (item.Message is not null)
+        {
+            result = BounceClassifier.Classify(item.Message);
+        }
+        else
+        {
+            try
+            {
+                result = BounceClassifier.Classify(File.ReadAllBytes(item.File));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                result = ClassificationResult.Failed("cannot read file: " + ex.Message);
+                readFailed = true;
+            }
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = false, SkipValidation = true }))
+        {
+            Write(writer, buffer, item, result);
+        }
+
+        return (buffer.WrittenSpan.ToArray(), readFailed);
+    }
+
+    private static void Write(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, WorkItem item, ClassificationResult result)
+    {
+        if (result.Error is not null)
+        {
+            writer.WriteStartObject();
+            WriteFile(writer, item);
+            writer.WriteString("error", result.Error);
+            writer.WriteEndObject();
+            writer.Flush();
+            buffer.Write("\n"u8);
+            return;
+        }
+
+        foreach (var r in result.Recipients)
+        {
+            writer.WriteStartObject();
+            WriteFile(writer, item);
+            writer.WriteString("recipient", r.Recipient);
+            writer.WriteString("reason", r.Reason);
+            if (r.Category is { } category)
+            {
+                writer.WriteNumber("category", category);
+            }
+            else
+            {
+                writer.WriteNull("category");
+            }
+
+            writer.WriteString("kind", r.Kind switch { BounceKind.Hard => "hard", BounceKind.Soft => "soft", _ => "none" });
+            writer.WriteString("status", r.Status);
+            if (r.ReplyCode is { } reply)
+            {
+                writer.WriteNumber("replyCode", reply);
+            }
+            else
+            {
+                writer.WriteNull("replyCode");
+            }
+
+            writer.WriteString("diagnostic", r.Diagnostic);
+            writer.WriteString("remoteMta", r.RemoteMta);
+            writer.WriteString("messageId", r.OriginalMessageId);
+            writer.WriteString("rule", r.Rule);
+            writer.WriteString("explanation", r.RuleExplanation);
+            writer.WriteEndObject();
+            writer.Flush();
+            buffer.Write("\n"u8);
+            writer.Reset();
+        }
+    }
+
+    private static void WriteFile(Utf8JsonWriter writer, WorkItem item)
+    {
+        writer.WriteString("file", item.File);
+        if (item.MboxIndex > 0)
+        {
+            writer.WriteNumber("message", item.MboxIndex);
+        }
+    }
+}

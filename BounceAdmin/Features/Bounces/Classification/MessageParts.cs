@@ -1,0 +1,490 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using MimeKit;
+
+namespace BounceAdmin.Features.Bounces.Classification;
+
+/// <summary>The parts of a bounce the classifier reads, gathered in one walk over the MIME tree.</summary>
+internal sealed partial class MessageParts
+{
+    /// <summary>The message/delivery-status parts (RFC 3464), in order.</summary>
+    public List<MessageDeliveryStatus> DeliveryStatus { get; } = [];
+
+    /// <summary>The message/feedback-report part (RFC 5965), if any.</summary>
+    public MessageFeedbackReport? Feedback { get; private set; }
+
+    /// <summary>The returned original message or its headers (message/rfc822, text/rfc822-headers), if any.</summary>
+    public MimeMessage? Original { get; private set; }
+
+    /// <summary>All human-readable text of the bounce itself (not of the returned message), capped.</summary>
+    public string Text { get; private set; } = "";
+
+    /// <summary><see cref="Text"/> up to the line where an inline copy of the original message starts.</summary>
+    public string BounceText { get; private set; } = "";
+
+    /// <summary>The start of <see cref="BounceText"/>: what the wording rules read when a recipient's own diagnostic says nothing.</summary>
+    public string Context => BounceText.Length > ContextChars ? BounceText[..ContextChars] : BounceText;
+
+    private const int ContextChars = 6000;
+
+    /// <summary><see cref="Text"/> from the line where an inline copy of the original message starts (empty when none).</summary>
+    public string ReturnedText { get; private set; } = "";
+
+    /// <summary>True when the MIME tree is nested deeper than allowed.</summary>
+    public bool TooDeep { get; private set; }
+
+    public static MessageParts Collect(MimeMessage message, int maxDepth)
+    {
+        var result = new MessageParts();
+        var plain = new StringBuilder();
+        var html = new StringBuilder();
+        var stack = new Stack<(MimeEntity Entity, int Depth)>();
+        if (message.Body is not null)
+        {
+            stack.Push((message.Body, 0));
+        }
+
+        while (stack.Count > 0)
+        {
+            var (entity, depth) = stack.Pop();
+            if (depth > maxDepth)
+            {
+                result.TooDeep = true;
+                break;
+            }
+
+            switch (entity)
+            {
+                case Multipart multipart:
+                    if (multipart.Count == 0 && !string.IsNullOrWhiteSpace(multipart.Preamble))
+                    {
+                        // A multipart whose boundaries never appear: everything MimeKit found is the preamble.
+                        plain.Append(multipart.Preamble).Append('\n');
+                    }
+
+                    for (var i = multipart.Count - 1; i >= 0; i--)
+                    {
+                        stack.Push((multipart[i], depth + 1));
+                    }
+
+                    break;
+                case MessageDeliveryStatus dsn:
+                    result.DeliveryStatus.Add(dsn);
+                    break;
+                case MessageFeedbackReport feedback:
+                    result.Feedback ??= feedback;
+                    break;
+                case MessagePart { Message.Body: Multipart inner } when inner.ContentType.IsMimeType("multipart", "report"):
+                    // A report forwarded inside a message (a bounce of a bounce, a forwarded DSN): read it as a report too.
+                    stack.Push((inner, depth + 1));
+                    break;
+                case MessagePart part:
+                    // The returned original: read its headers, never its body as bounce text.
+                    result.Original ??= part.Message;
+                    break;
+                case TextPart text when !text.IsAttachment || text.ContentType.IsMimeType("text", "plain"):
+                    var target = text.IsHtml ? html : plain;
+                    if (target.Length < MaxChars)
+                    {
+                        var value = SafeText(text);
+                        if (text.IsHtml)
+                        {
+                            value = WebUtility.HtmlDecode(Tags().Replace(value, " "));
+                        }
+
+                        target.Append(value.Length > MaxChars ? value[..MaxChars] : value).Append('\n');
+                    }
+
+                    break;
+            }
+        }
+
+        var all = plain.Length > 0 ? plain.ToString() : html.ToString();
+        result.Text = all;
+        var cut = FindOriginalMarker(all);
+        result.BounceText = cut >= 0 ? all[..cut] : all;
+        result.ReturnedText = cut >= 0 ? all[cut..] : "";
+        return result;
+    }
+
+    private const int MaxChars = 64 * 1024;
+
+    private static string SafeText(TextPart part)
+    {
+        try
+        {
+            return part.Text ?? "";
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException or DecoderFallbackException)
+        {
+            // An unknown or lying charset: read the bytes as Latin-1, which never fails.
+            using var stream = new MemoryStream();
+            part.Content?.DecodeTo(stream);
+            return Encoding.Latin1.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+        }
+    }
+
+    [GeneratedRegex(@"<[^>]{0,2000}>")]
+    private static partial Regex Tags();
+
+    /// <summary>Phrases that, on a line of dashes ("----- Original message -----"), start the inline copy of the returned message.</summary>
+    private static readonly SearchValues<string> DashedMarkers = SearchValues.Create(
+    [
+        "original message", "returned message", "unsent message", "copy of the message", "copy of your message", "message header follow",
+        "message headers follow", "message body follow", "message text follow", "original mail", "undelivered message", "rfc822",
+        "header of the message", "headers of the message", "header of the original message", "headers of the original message",
+    ], StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Line beginnings that start the inline copy of the returned message.</summary>
+    private static readonly string[] LineMarkers =
+    [
+        "original message headers", "the original message headers are", "message headers follow", "below this line is a copy",
+        "this is a copy of the message", "this is a copy of your message", "undeliverable message headers", "content-type: message/rfc822",
+        "content-type:message/rfc822", "content-type: text/rfc822-headers", "content-type:text/rfc822-headers",
+    ];
+
+    /// <summary>Index of the line where MTAs start the inline copy of the returned message, or -1. A line scan: no regex over the whole text.</summary>
+    private static int FindOriginalMarker(string text)
+    {
+        var start = 0;
+        while (start < text.Length)
+        {
+            var end = text.IndexOf('\n', start);
+            if (end < 0)
+            {
+                end = text.Length;
+            }
+
+            var line = text.AsSpan(start, end - start).TrimStart(" \t>");
+            if (line.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (line.IndexOfAny(DashedMarkers) >= 0)
+                {
+                    return start;
+                }
+            }
+            else if (line.Length > 20)
+            {
+                foreach (var marker in LineMarkers)
+                {
+                    if (line.StartsWith(marker, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return start;
+                    }
+                }
+            }
+
+            start = end + 1;
+        }
+
+        return -1;
+    }
+}
+
+/// <summary>What the report returned of the original message: its Message-ID, recipient, sender and our send id.</summary>
+internal sealed partial class OriginalHeaders
+{
+    public string? MessageId { get; private init; }
+
+    public string? To { get; private init; }
+
+    public string? From { get; private init; }
+
+    public string? Subject { get; private init; }
+
+    public long? SendId { get; private init; }
+
+    public static OriginalHeaders Read(MessageParts parts)
+    {
+        if (parts.Original is { } original)
+        {
+            var recipients = original.To.Mailboxes.ToList();
+            return new OriginalHeaders
+            {
+                MessageId = original.MessageId,
+                To = recipients.Count == 1 ? Addresses.Clean(recipients[0].Address) : null,
+                From = Addresses.Clean(original.From.Mailboxes.FirstOrDefault()?.Address),
+                Subject = original.Subject,
+                SendId = ParseSendId(original.Headers[BounceClassifier.SendIdHeader]),
+            };
+        }
+
+        // Inline copy in the text (qmail, old Sendmail, many Japanese MTAs): scan header-like lines.
+        var text = parts.ReturnedText;
+        if (text.Length == 0)
+        {
+            return new OriginalHeaders();
+        }
+
+        string? id = null, to = null, from = null, send = null;
+        var start = 0;
+        for (var lines = 0; start < text.Length && lines < 300; lines++)
+        {
+            var end = text.IndexOf('\n', start);
+            if (end < 0)
+            {
+                end = text.Length;
+            }
+
+            var line = text.AsSpan(start, end - start).Trim();
+            id ??= HeaderValue(line, "Message-ID:");
+            to ??= HeaderValue(line, "To:");
+            from ??= HeaderValue(line, "From:");
+            send ??= HeaderValue(line, BounceClassifier.SendIdHeader + ":");
+            start = end + 1;
+        }
+
+        return new OriginalHeaders
+        {
+            MessageId = id?.Trim('<', '>'),
+            To = Addresses.Clean(to),
+            From = Addresses.Clean(from),
+            SendId = ParseSendId(send),
+        };
+    }
+
+    private static string? HeaderValue(ReadOnlySpan<char> line, string name) =>
+        line.StartsWith(name, StringComparison.OrdinalIgnoreCase) ? line[name.Length..].Trim().ToString() : null;
+
+    private static long? ParseSendId(string? value) =>
+        long.TryParse(value?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+
+
+
+
+}
+
+/// <summary>Email addresses in bounce text.</summary>
+internal static partial class Addresses
+{
+    /// <summary>A bare address: lower case, no "rfc822;" prefix, brackets, quotes or trailing punctuation; null when not an address.</summary>
+    public static string? Clean(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        var s = value.Trim();
+        var semi = s.IndexOf(';');
+        if (semi >= 0 && semi < s.IndexOf('@'))
+        {
+            s = s[(semi + 1)..].Trim();
+        }
+
+        var lt = s.IndexOf('<');
+        if (lt >= 0)
+        {
+            var gt = s.IndexOf('>', lt + 1);
+            s = gt > lt ? s[(lt + 1)..gt] : s[(lt + 1)..];
+        }
+
+        s = s.Trim().Trim('"', '\'', '.', ',', ':', ';', '(', ')', '[', ']', ' ');
+        var at = s.LastIndexOf('@');
+        if (at <= 0 || at == s.Length - 1 || s.AsSpan().ContainsAny(' ', '\t', '\n'))
+        {
+            return null;
+        }
+
+        return s.ToLowerInvariant();
+    }
+
+    /// <summary>Addresses in <paramref name="text"/>, in order of appearance (not distinct).</summary>
+    /// <remarks>Scans for '@' and grows the address around it: linear, unlike a regex that retries every word.</remarks>
+    public static List<string> InText(string text) => InText(text, out _);
+
+    /// <summary>Addresses in <paramref name="text"/> in order, and for each whether it opens its line (after blanks and "&lt;*-").</summary>
+    public static List<string> InText(string text, out List<bool> atLineStart)
+    {
+        var found = new List<string>();
+        atLineStart = [];
+        var at = text.IndexOf('@');
+        while (at >= 0)
+        {
+            var start = at;
+            while (start > 0 && IsLocalChar(text[start - 1]))
+            {
+                start--;
+            }
+
+            var end = at + 1;
+            while (end < text.Length && IsDomainChar(text[end]))
+            {
+                end++;
+            }
+
+            while (end > at + 1 && (text[end - 1] == '.' || text[end - 1] == '-'))
+            {
+                end--;
+            }
+
+            while (start < at && text[start] == '.')
+            {
+                start++;
+            }
+
+            var domain = text.AsSpan(at + 1, end - at - 1);
+            if (start < at && domain.Contains('.') && !domain.StartsWith(".") && !IsMessageId(text, start))
+            {
+                found.Add(text[start..end].ToLowerInvariant());
+                atLineStart.Add(OpensLine(text, start));
+            }
+
+            at = text.IndexOf('@', Math.Max(end, at + 1));
+        }
+
+        return found;
+    }
+
+    private static bool OpensLine(string text, int start)
+    {
+        for (var i = start - 1; i >= 0; i--)
+        {
+            switch (text[i])
+            {
+                case '\n':
+                    return true;
+                case ' ' or '\t' or '<' or '*' or '-' or '"' or '\'' or '\r' or '>':
+                    continue;
+                default:
+                    return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool IsLocalChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '%' or '+' or '=' or '-' or '\'' or '!' or '#' or '$' or '&' or '*' or '?' or '^' or '{' or '|' or '}' or '~' or '/';
+
+    private static bool IsDomainChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '.' or '-';
+
+    /// <summary>Message-IDs look like addresses; skip those right after "Message-ID:".</summary>
+    private static bool IsMessageId(string text, int start)
+    {
+        var before = text.AsSpan(Math.Max(0, start - 14), Math.Min(14, start));
+        return before.Contains("message-id", StringComparison.OrdinalIgnoreCase) || before.Contains("msgid", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Role addresses of mail systems that are never the bounced recipient.</summary>
+    public static bool IsRole(string address)
+    {
+        var local = address.AsSpan(0, address.IndexOf('@'));
+        return local.Equals("postmaster", StringComparison.OrdinalIgnoreCase) || local.Equals("mailer-daemon", StringComparison.OrdinalIgnoreCase)
+            || local.Equals("root", StringComparison.OrdinalIgnoreCase) || local.Equals("abuse", StringComparison.OrdinalIgnoreCase)
+            || local.StartsWith("bounce", StringComparison.OrdinalIgnoreCase) || local.Equals("daemon", StringComparison.OrdinalIgnoreCase)
+            || local.StartsWith("noreply", StringComparison.OrdinalIgnoreCase) || local.StartsWith("no-reply", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Addresses mail systems send bounces from (MAILER-DAEMON, postmaster).</summary>
+    public static bool IsMailSystem(string address)
+    {
+        var at = address.IndexOf('@');
+        var local = at < 0 ? address.AsSpan() : address.AsSpan(0, at);
+        return local.Contains("mailer-daemon", StringComparison.OrdinalIgnoreCase) || local.Contains("postmaster", StringComparison.OrdinalIgnoreCase)
+            || local.Contains("mail-daemon", StringComparison.OrdinalIgnoreCase) || local.Equals("mailerdaemon", StringComparison.OrdinalIgnoreCase);
+    }
+
+
+}
+
+/// <summary>Cuts bounce text into the piece that speaks about one recipient.</summary>
+internal static class TextSegments
+{
+    private const int MaxSegment = 2000;
+
+    /// <summary>
+    /// The paragraph that starts at the first mention of <paramref name="recipient"/> (the next one too when the first holds
+    /// only the address, as Exim and qmail list it), cut at the first mention of another recipient.
+    /// </summary>
+    public static string? For(string text, string recipient, IReadOnlyList<string> all)
+    {
+        var start = text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        // Start at the beginning of the line, so "RCPT TO:<x>: 550 ..." keeps its code.
+        var lineStart = text.LastIndexOf('\n', start) + 1;
+        var end = ParagraphEnd(text, start);
+        var letters = 0;
+        for (var i = lineStart; i < end; i++)
+        {
+            letters += char.IsLetter(text[i]) ? 1 : 0;
+        }
+
+        // The paragraph holds only the address or boilerplate without any SMTP code: the explanation follows below.
+        if (end < text.Length && (letters < recipient.Length + 12
+            || (ReasonRules.FindStatus(text[lineStart..end]) is null && ReasonRules.FindReplyCode(text[lineStart..end]) is null)))
+        {
+            end = ParagraphEnd(text, SkipBlank(text, end));
+        }
+
+        end = Math.Min(end, lineStart + MaxSegment);
+        foreach (var other in all)
+        {
+            if (other == recipient)
+            {
+                continue;
+            }
+
+            var next = text.IndexOf(other, start + recipient.Length, StringComparison.OrdinalIgnoreCase);
+            if (next > start && next < end)
+            {
+                var otherLine = text.LastIndexOf('\n', next) + 1;
+                end = Math.Max(otherLine, start + recipient.Length);
+            }
+        }
+
+        return text[lineStart..end];
+    }
+
+    private static int ParagraphEnd(string text, int from)
+    {
+        var i = from;
+        while (true)
+        {
+            var nl = text.IndexOf('\n', i);
+            if (nl < 0)
+            {
+                return text.Length;
+            }
+
+            var j = nl + 1;
+            while (j < text.Length && (text[j] == ' ' || text[j] == '\t' || text[j] == '\r'))
+            {
+                j++;
+            }
+
+            if (j >= text.Length || text[j] == '\n')
+            {
+                return nl;
+            }
+
+            i = j;
+        }
+    }
+
+    private static int SkipBlank(string text, int from)
+    {
+        var i = from;
+        while (i < text.Length && char.IsWhiteSpace(text[i]))
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    /// <summary>The text around the first mention of <paramref name="recipient"/> (to the next blank line).</summary>
+    public static string? Around(string text, string recipient) => For(text, recipient, []);
+
+    /// <summary>The text before the first mention of <paramref name="recipient"/>.</summary>
+    public static string Before(string text, string recipient)
+    {
+        var start = text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase);
+        return start < 0 ? "" : text[..start];
+    }
+}

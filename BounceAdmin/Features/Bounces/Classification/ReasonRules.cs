@@ -1,0 +1,641 @@
+using System.Buffers;
+using System.Text.RegularExpressions;
+
+namespace BounceAdmin.Features.Bounces.Classification;
+
+/// <summary>A reason decision and the rule that made it.</summary>
+/// <param name="Reason">Reason name of <see cref="BounceTaxonomy"/>.</param>
+/// <param name="Rule">Stable rule id, e.g. <c>status:5.1.1</c>, <c>text:userunknown</c>, <c>reply:421</c>.</param>
+/// <param name="Explanation">Short human explanation.</param>
+public readonly record struct ReasonDecision(string Reason, string Rule, string Explanation);
+
+/// <summary>
+/// The rules that turn an enhanced status code (RFC 3463), an SMTP reply code (RFC 5321) and diagnostic wording into a
+/// reason of <see cref="BounceTaxonomy"/>. The rules only name reasons; categories stay in the taxonomy.
+/// </summary>
+public static partial class ReasonRules
+{
+    /// <summary>
+    /// Enhanced status codes whose meaning is specific enough to name a reason (RFC 3463 and the IANA registry of
+    /// enhanced status codes). Class digit 4 and 5 share the table; codes ending in .0 (x.y.0) are generic and absent.
+    /// </summary>
+    private static readonly Dictionary<string, string> StatusTable = new(StringComparer.Ordinal)
+    {
+        // x.1.x addressing
+        ["1.1"] = "userunknown", ["1.2"] = "hostunknown", ["1.3"] = "userunknown", ["1.4"] = "userunknown",
+        ["1.5"] = "delivered", ["1.6"] = "hasmoved", ["1.7"] = "rejected", ["1.8"] = "rejected", ["1.9"] = "systemerror",
+        ["1.10"] = "notaccept", ["1.0"] = "userunknown",
+        // x.2.x mailbox
+        ["2.0"] = "filtered", ["2.1"] = "suspend", ["2.2"] = "mailboxfull", ["2.3"] = "exceedlimit", ["2.4"] = "systemerror",
+        // x.3.x mail system
+        ["3.0"] = "systemerror", ["3.1"] = "systemfull", ["3.2"] = "notaccept", ["3.3"] = "systemerror", ["3.4"] = "mesgtoobig", ["3.5"] = "systemerror",
+        // x.4.x network and routing
+        ["4.0"] = "networkerror", ["4.1"] = "expired", ["4.2"] = "networkerror", ["4.3"] = "networkerror", ["4.4"] = "hostunknown",
+        ["4.5"] = "systemfull", ["4.6"] = "networkerror", ["4.7"] = "expired",
+        // x.5.x protocol
+        ["5.1"] = "syntaxerror", ["5.2"] = "syntaxerror", ["5.3"] = "toomanyconn", ["5.4"] = "syntaxerror", ["5.5"] = "syntaxerror",
+        ["5.6"] = "syntaxerror",
+        // x.6.x content
+        ["6.0"] = "contenterror", ["6.1"] = "contenterror", ["6.2"] = "contenterror", ["6.3"] = "contenterror", ["6.4"] = "contenterror", ["6.5"] = "contenterror",
+        ["6.6"] = "contenterror", ["6.7"] = "contenterror", ["6.8"] = "contenterror", ["6.9"] = "contenterror", ["6.10"] = "contenterror",
+        // x.7.x security and policy
+        ["7.0"] = "securityerror", ["7.1"] = "securityerror", ["7.2"] = "systemerror", ["7.3"] = "securityerror", ["7.4"] = "securityerror", ["7.5"] = "securityerror",
+        ["7.6"] = "securityerror", ["7.7"] = "securityerror", ["7.8"] = "securityerror", ["7.9"] = "securityerror",
+        ["7.10"] = "securityerror", ["7.11"] = "failedstarttls", ["7.12"] = "securityerror", ["7.13"] = "suspend", ["7.14"] = "securityerror",
+        ["7.15"] = "securityerror", ["7.16"] = "mesgtoobig", ["7.17"] = "hasmoved", ["7.18"] = "hasmoved", ["7.19"] = "hasmoved",
+        ["7.20"] = "authfailure", ["7.21"] = "authfailure", ["7.22"] = "authfailure", ["7.23"] = "authfailure", ["7.24"] = "authfailure",
+        ["7.25"] = "requireptr", ["7.26"] = "authfailure", ["7.27"] = "notaccept", ["7.28"] = "spamdetected", ["7.29"] = "authfailure",
+        ["7.30"] = "authfailure",
+    };
+
+    /// <summary>
+    /// Reasons a status code names only loosely: many servers send these codes for other causes (a spam filter answering
+    /// 5.1.1, a policy block answering 5.7.1), so the diagnostic wording, when it says more, wins over them.
+    /// </summary>
+    private static readonly HashSet<string> WeakStatusReasons = new(StringComparer.Ordinal)
+    {
+        "userunknown", "hostunknown", "systemerror", "securityerror", "networkerror", "expired", "filtered", "onhold", "undefined",
+    };
+
+    /// <summary>Codes used so loosely in practice (x.2.1 for unknown users, x.1.0 for anything about an address) that they never decide first.</summary>
+    private static readonly HashSet<string> LooseCodes = new(StringComparer.Ordinal) { "2.1", "1.0", "2.0", "3.0", "4.0", "6.0", "7.0" };
+
+    /// <summary>Phrases so specific that they decide before any other rule, whatever else the text says.</summary>
+    private static readonly (string Phrase, string Reason)[] StrongPhrases =
+    [
+        ("spam classification", "spamdetected"), ("banned sending ip", "blocked"), ("content presents a potential", "policyviolation"),
+        ("not accepted for policy reasons", "policyviolation"),
+    ];
+
+    /// <summary>Reasons checked first, in this order: each wins when its status code or its wording is present.</summary>
+    private static readonly string[] FirstPass =
+    [
+        "notcompliantrfc", "virusdetected", "authfailure", "requireptr", "badreputation", "mailboxfull", "mesgtoobig", "exceedlimit", "suspend", "hasmoved",
+        "norelaying", "hostunknown", "userunknown", "filtered", "rejected", "spamdetected", "toomanyconn", "speeding", "policyviolation", "blocked",
+    ];
+
+    /// <summary>One wording rule: a reason and the phrases (lower case) or regex that indicate it.</summary>
+    private sealed record TextRule(string Reason, string[] Phrases)
+    {
+        /// <summary>All phrases in one vectorised multi-string searcher: one pass over the text per rule.</summary>
+        public SearchValues<string> Searcher { get; } = SearchValues.Create(Phrases, StringComparison.Ordinal);
+
+        /// <summary>The phrase of this rule found in <paramref name="lowerText"/>, or null.</summary>
+        public string? Find(string lowerText)
+        {
+            var span = lowerText.AsSpan();
+            var at = span.IndexOfAny(Searcher);
+            if (at < 0)
+            {
+                return null;
+            }
+
+            foreach (var phrase in Phrases)
+            {
+                if (span[at..].StartsWith(phrase, StringComparison.Ordinal))
+                {
+                    return phrase;
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Diagnostic wording, most specific first: the first rule with a matching phrase decides. Phrases are compared
+    /// against the lower-cased diagnostic with whitespace collapsed.
+    /// </summary>
+    private static readonly TextRule[] TextRules =
+    [
+        new("authfailure", ["spf check", "spf fail", "spf record", "spf validation", "failed spf", "sender policy framework", " spf ", "dkim", "dmarc",
+            "unauthenticated email", "authentication check failed", "is not authorized by domain", "not authorized to send on behalf",
+            "sender id check", "domain authentication"]),
+        new("requireptr", ["mismatches client ip", "reverse dns", "reverse lookup", "ptr record", "no ptr", "rdns", "reverse hostname", "cannot find your hostname",
+            "cannot resolve your address", "unresolvable address", "ip name lookup failed", "reverse address", "forward-confirmed",
+            "not have reverse", "does not resolve to", "no reverse", "hostname lookup failed", "cannot find your reverse",
+            "matching ptr", "ptr lookup"]),
+        new("badreputation", ["poor reputation", "low reputation", "bad reputation", "sender reputation", "ip reputation",
+            "reputation is too low", "domain reputation"]),
+        new("virusdetected", ["virus found", "virus detected", "contains a virus", "infected with", "virus infected", "has a virus", "a virus was", "virus was found", "virus alert", "malware", "infected", "trojan", "worm detected", "contains a macro"]),
+        new("notcompliantrfc", ["rfc 5322", "rfc5322", "rfc 2822", "rfc2822", "rfc 822", "rfc822 compliant", "not rfc compliant",
+            "multiple addresses in from", "duplicate header", "headers are not rfc", "message is not rfc", "bare lf", "bare line feed",
+            "invalid message header"]),
+        new("mailboxfull", ["mailbox full", "mailbox is full", "mailbox quota", "over quota", "overquota", "quota exceeded", "exceeded quota",
+            "exceeds quota", "quota full", "exceeded storage allocation", "exceeded its storage", "disk quota", "mailbox size limit",
+            "mailbox has exceeded", "mailbox exceeded", "is over its quota", "is over the quota", "full mailbox", "mail box full",
+            "mailbox is over", "account is full", "account is over quota", "would exceed mailbox", "would exceed the quota",
+            "too much mail data", "storage limit", "inbox is full", "user is over", "exceed the quota", "insufficient quota",
+            "mailfolder is full", "maildir over quota", "storage allocation", "not enough storage space in", "quota violation",
+            "mailbox size exceeded", "the user's mailbox is full", "exceeded mailbox", "quota for the mailbox", "mailbox over quota",
+            "quota reached", "exceeded the storage", "recipient's mailbox is full", "is full", "no space for user", "space limit"]),
+        new("mesgtoobig", ["message too big", "message too large", "message is too big", "message is too large", "message size exceeds",
+            "message size exceeded", "exceeds size limit", "size limit exceeded", "message length exceeds", "exceeded maximum message size",
+            "message file too big", "message size too large", "exceeds maximum message size", "exceeds the maximum size",
+            "maximum message size", "mail too large", "email too large", "exceeds the size limit", "larger than the maximum",
+            "exceeds fixed maximum message size", "message exceeds maximum"]),
+        new("exceedlimit", ["message header size exceeds limit", "too many recipients", "exceeded the maximum number of recipients",
+            "recipient limit", "address lists are too long"]),
+        new("suspend", ["temporary locked", "temporarily locked", "account disabled", "account is blocked", "compte du destinataire est bloque", "account that you tried to reach is inactive", "account has been disabled", "account is disabled", "account is inactive", "account inactive",
+            "account suspended", "account has been suspended", "account is suspended", "mailbox disabled", "mailbox is disabled",
+            "mailbox is inactive", "mailbox currently suspended", "mailbox has been suspended", "mailbox is suspended", "has been suspended",
+            "recipient suspended", "temporarily disabled", "boite du destinataire archivee", "mailbox is frozen", "account expired",
+            "inactive account", "inactive user", "user suspended", "mail receiving disabled", "user account disabled", "is disabled",
+            "has been disabled", "not currently active", "mailbox unavailable or inactive", "recipient address is inactive",
+            "account has expired", "is no longer active", "account is locked", "mailbox locked", "extended inactivity",
+            "service suspended", "deactivated", "mailbox is locked"]),
+        new("norelaying", ["address is not verified", "not configured to relay", "relay access denied", "relaying denied", "relay denied", "relay not permitted", "not permitted to relay",
+            "we do not relay", "unable to relay", "relaying not allowed", "not allowed to relay", "relay prohibited", "no relaying",
+            "relaying mail to", "isn't in my list of allowed rcpthosts", "not in my list of allowed rcpthosts", "relay not allowed",
+            "is not a gateway", "cannot relay", "relaying is prohibited", "open relay", "relay_denied"]),
+        new("hasmoved", ["has been replaced by", "address has moved", "user has moved", "mailbox has moved", "no longer with the company",
+            "has changed to", "address changed to", "new address is", "moved to"]),
+        new("userunknown", ["invalid final delivery userid", "user unknown", "unknown user", "no such user", "no such mailbox", "no such recipient", "no such person",
+            "no such local user", "no such account", "user not found", "couldn't be found", "could not be found", "wasn't found at", "was not found at", "name is not recognized", "unknown recip", "user does not exist", "user doesn't exist", "user doesn't have",
+            "user not known", "user is unknown", "unknown recipient", "recipient unknown", "recipient not found", "recipient does not exist",
+            "recipient is not local", "invalid recipient", "invalid mailbox",
+            "invalid address", "invalid user", "address unknown", "address does not exist", "address doesn't exist", "addresses were unknown",
+            "unknown address", "unknown local part", "unknown mailbox", "unknown or illegal alias", "mailbox not found", "mailbox not present",
+            "mailbox unavailable", "mailbox does not exist", "mailbox doesn't exist", "mailbox is not found", "mailbox not exist",
+            "no mailbox here", "no mailbox", "not a valid mailbox", "not a valid recipient", "not a valid user", "not a known user",
+            "is not a known", "account does not exist", "account doesn't exist", "no account", "email account that you tried to reach does not exist",
+            "no valid recipients", "does not exist", "doesn't exist", "not our customer", "archived recipient",
+            "mailbox unknown", "bad recipient", "bad destination", "invalid-recipient", "undeliverable address", "not exist", "no user",
+            "unknown email address", "user invalid", "is not known", "no such address", "destination server rejected recipients",
+            "there is no one", "not listed in domino directory", "not listed in public name",
+            "does not have an account", "is not a valid e-mail", "recipient not valid", "rcpt to rejected", "no longer valid",
+            "is unavailable", "recipient no longer", "invalid-address", "unknown in local recipient table"]),
+        new("hostunknown", ["name lookup failure", "bad destination system", "host unknown", "unknown host", "host not found", "domain not found", "domain does not exist", "no such domain",
+            "domain name not found", "name or service not known", "domain must exist", "illegal host/domain", "domain is not valid",
+            "host or domain name not found", "mx records point to non-existent", "unrouteable mail domain", "unrouteable address", "domain may not exist", "domain is not reachable", "unknown domain",
+            "no such host", "domain does not accept", "domain isn't in my list", "not a valid domain", "bad destination host",
+            "domain lookup failed", "non-existent domain", "nonexistent domain", "host does not exist", "invalid domain", "domain not exist"]),
+        new("notaccept", ["system not accepting network messages", "does not accept mail", "null mx", "does not accept email", "not accepting mail", "accepts no mail",
+            "no mx record", "no mx found", "indicated no smtp service", "no mx host"]),
+        new("filtered", ["rejected by recipient", "refused by recipient", "blocked by recipient", "blocked by the recipient", "user reject",
+            "recipient has blocked", "recipient rejected your message", "has chosen to block", "message filtered", "filtered by",
+            "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
+            "user has blocked", "recipient's filter", "message rejected by user", "the recipient does not accept", "sender is blocked by the recipient",
+            "has restricted", "is not authorized to send mail to", "recipient refused"]),
+        new("rejected", ["purported responsible address", "different address or alias", "not a member of", "access denied", "address that has been blacklisted", "address has been blacklisted", "sender rejected", "sender was rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
+            "sender domain", "domain of sender", "sender is not allowed", "sender not allowed", "envelope sender", "bogus mail from",
+            "sender address", "address of the sender", "sender denied",
+            "reject sender", "unknown sender", "sender unknown", "sender is blacklisted", "your envelope", "senders domain",
+            "sender's domain", "sender blocked", "refused mail from", "sender mx", "check the sender", "rejected sender"]),
+        new("spamdetected", ["as spam", "is spam", "be spam", "spam message", "spam detected", "spam score", "spam filter", "spam content", "likely spam", "spam classification", "- spam", "spam mail", "spam-like", "identified as spam", "considered spam", "junk mail", "junkmail", "bulk mail", "unsolicited", "message content rejected", "blacklisted url",
+            "scored too high", "suspicious", "content rejected", "looks like", "score too high", "high probability", "phish"]),
+        new("toomanyconn", ["connection rate limit", "too many connections", "too many simultaneous connections", "too many concurrent", "frequency limited", "connection limit",
+            "too many sessions", "too many smtp sessions", "too many open connections", "concurrent connections", "maximum connections"]),
+        new("speeding", ["rate limit", "at a rate that", "ratelimit", "rate-limit", "rate limited", "too many messages", "throttl", "sending too fast",
+            "too many emails", "too many mails", "max emails per hour", "too fast", "exceeded the rate",
+            "too many messages in"]),
+        new("failedstarttls", ["not support tls", "support starttls", "starttls", "tls required", "requires tls", "tls is required", "must use tls", "tls negotiation failed",
+            "encryption required", "tls handshake"]),
+        new("securityerror", ["unauthenticated", "authentication required", "authentication is required", "must be authenticated", "not authenticated",
+            "authentication failed", "authentication credentials", "security policy", "insecure", "must authenticate", "smtp auth",
+            "submission must be authenticated", "encryption"]),
+        new("policyviolation", ["network not allowed", "content presents a potential", "potential security issue", "policy reasons", "policy", "prohibited", "not allowed by", "message not allowed", "restricted", "compliance",
+            "violat", "forbidden"]),
+        new("blocked", ["too many unwanted messages", "blocked", "blacklist", "blocklist", "block list", "black list", "banned", "denylist", "deny list", "dnsbl", "rbl",
+            "spamhaus", "spamcop", "sorbs", "barracuda", "listed in", "listed at", "listed on", "client host rejected",
+            "refused to talk", "not accepting connections", "not allowed to connect", "your ip", "dynamic ip", "dialup", "dial-up", "connection refused by",
+            "service unavailable; client", "connection rejected", "sender ip", "your host",
+            "your server", "your network", "bad connection", "connections not accepted", "mail server has been", "is not allowed to send",
+            "has been temporarily", "not accepted from", "your domain has been"]),
+        new("systemfull", ["mail system full", "insufficient system storage", "not enough disk space", "no space left", "disk full", "insufficient disk space",
+            "system storage", "out of disk", "out of space"]),
+        new("mailererror", ["mailer error", "command failed", "command died", "exit status", "x-unix", "procmail", "program failed",
+            "pipe to", "unknown mailer", "mail delivery program", "local delivery failed", "delivery agent"]),
+        new("expired", ["delivery time expired", "requests to connect", "will be retried", "not reachable", "retry time exceeded", "retry timeout exceeded", "message expired", "could not be delivered for",
+            "timed out", "timeout", "queue too long", "in the queue too long", "giving up", "given up", "gave up", "have been unable to deliver",
+            "was not delivered within", "delivery expired", "expired", "too long in queue", "retry limit", "undeliverable for",
+            "could not deliver for", "delivery attempts", "unable to deliver for", "has been delayed", "not yet been delivered",
+            "retry period", "maximum time", "no further attempts", "could not be delivered within", "delivery has failed after"]),
+        new("networkerror", ["name server reply", "nxdomain", "network error", "could not connect", "connection refused", "network is unreachable", "no route to host", "lost connection",
+            "connection reset", "connection closed", "dns error", "dns lookup", "name server", "name service error", "host is unreachable",
+            "unable to connect", "can't connect", "cannot connect", "too many hops", "loops back to myself", "mail loop", "routing loop",
+            "loop detected", "hop count exceeded", "temporary failure in name resolution", "dns failure", "could not be resolved",
+            "no answer", "unreachable", "host not responding", "connection dropped", "remote host closed",
+            "failed to connect", "name resolution", "mx lookup", "dns problem"]),
+        new("syntaxerror", ["malformed address", "incorrectly constructed", "syntax error", "command unrecognized", "command not recognized", "unrecognized command", "bad sequence of commands",
+            "command not implemented", "invalid command", "line too long", "parameter not implemented"]),
+        new("contenterror", ["content error", "illegal attachment", "header error", "prohibited attachment", "attachment not allowed",
+            "invalid content", "message content", "8-bit data", "8bit data", "improper use", "content type"]),
+        new("systemerror", ["service refused", "system error", "internal error", "server error", "local error", "configuration error", "temporary failure",
+            "temporarily unavailable", "service unavailable", "system not available", "processing error", "error in processing",
+            "system problem", "server problem", "misconfigured", "config error", "temporary problem", "unavailable", "i/o error",
+            "database error"]),
+    ];
+
+    /// <summary>Matches an enhanced status code (RFC 3463) such as 5.1.1 or 4.7.26.</summary>
+    [GeneratedRegex(@"(?<![\w.])([245])\.(\d{1,3})\.(\d{1,3})(?![\w.]|\.\d)", RegexOptions.CultureInvariant)]
+    internal static partial Regex StatusCodePattern();
+
+    /// <summary>Matches an SMTP reply code (RFC 5321) of a failure as it appears in server text, e.g. "550 ", "550-", "said: 452".</summary>
+    [GeneratedRegex(@"(?<![\w.:/+-])([45][0-5][0-9])(?=[ \-]|$)", RegexOptions.CultureInvariant | RegexOptions.Multiline)]
+    internal static partial Regex ReplyCodePattern();
+
+    /// <summary>The first enhanced status code in <paramref name="text"/>, or null.</summary>
+    public static string? FindStatus(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var m = StatusCodePattern().Match(text);
+        return m.Success ? m.Value : null;
+    }
+
+    /// <summary>The first SMTP failure reply code in <paramref name="text"/>, or null.</summary>
+    public static int? FindReplyCode(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return null;
+        }
+
+        var m = ReplyCodePattern().Match(text);
+        return m.Success ? int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) : null;
+    }
+
+    /// <summary>The reason a status code names on its own (class 4/5, specific subject/detail), or null for a generic code.</summary>
+    public static string? ReasonOfStatus(string? status)
+    {
+        if (status is null || status.Length < 5)
+        {
+            return null;
+        }
+
+        if (status[0] == '2')
+        {
+            return "delivered";
+        }
+
+        var rest = status.AsSpan(2);
+        foreach (var (key, reason) in StatusTable)
+        {
+            if (rest.SequenceEqual(key))
+            {
+                return reason;
+            }
+        }
+
+        // Vendor details beyond RFC 3463 (Exchange's 5.1.351, 5.4.316): fall back to the subject's generic meaning.
+        var dot = rest.IndexOf('.');
+        if (dot > 0 && rest.Length - dot - 1 >= 3 && !rest[(dot + 1)..].StartsWith("9"))
+        {
+            var subject = string.Concat(rest[..dot], ".0");
+            return StatusTable.TryGetValue(subject, out var generic) ? generic : null;
+        }
+
+        return null;
+    }
+
+    /// <summary>The first wording rule matching <paramref name="lowerText"/> (already lower case), with the phrase that matched.</summary>
+    public static (string Reason, string Phrase)? MatchText(string? lowerText)
+    {
+        if (string.IsNullOrEmpty(lowerText))
+        {
+            return null;
+        }
+
+        foreach (var rule in TextRules)
+        {
+            if (rule.Find(lowerText) is { } phrase)
+            {
+                return (rule.Reason, phrase);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The SMTP command (RFC 5321) the remote server answered with the failure, as MTAs report it ("in reply to RCPT TO
+    /// command", "after end of data", "did not like our DATA", "&gt;&gt;&gt; MAIL FROM"): RCPT, MAIL, DATA, or null when not told.
+    /// </summary>
+    public static string? SmtpCommand(string? lowerText)
+    {
+        if (string.IsNullOrEmpty(lowerText))
+        {
+            return null;
+        }
+
+        var m = CommandPattern().Match(lowerText);
+        if (!m.Success)
+        {
+            // A transcript line that starts with the command itself ("RCPT TO:<x>" then the refusal).
+            return lowerText.StartsWith("rcpt to", StringComparison.Ordinal) ? "RCPT" : null;
+        }
+
+        var word = m.Groups["cmd"].Value;
+        return word.StartsWith("rcpt", StringComparison.Ordinal) || word == "recipient" ? "RCPT"
+            : word.StartsWith("mail", StringComparison.Ordinal) ? "MAIL"
+            : word.Contains("data", StringComparison.Ordinal) ? "DATA"
+            : null;
+    }
+
+    // Anchored on the command word (rare in text) with the lead-in as a lookbehind, so the engine scans for the word, not for every lead-in letter.
+    [GeneratedRegex(@"(?<=(in reply to|after|did not like our|does not like|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?)(?<cmd>rcpt|recipient|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
+    private static partial Regex CommandPattern();
+
+    /// <summary>
+    /// Decides the reason of one failed or delayed recipient from its status, reply code, diagnostic and action.
+    /// Order: success actions; the specific reasons (each wins by its status code or its wording, most specific first;
+    /// "user unknown" wording counts only for a recipient-stage refusal, at the DATA stage it means a content filter);
+    /// a status code that names its reason firmly; the remaining wording; a loose status code; "expired" for a delay;
+    /// the reply code; otherwise "onhold" (a permanent failure nobody explains) or "undefined".
+    /// </summary>
+    /// <param name="status">Enhanced status code or null.</param>
+    /// <param name="replyCode">SMTP reply code or null.</param>
+    /// <param name="diagnostic">Diagnostic text (any case) or null.</param>
+    /// <param name="action">RFC 3464 Action or null.</param>
+    /// <param name="context">Further bounce text to read when the diagnostic says nothing, or null.</param>
+    public static ReasonDecision Decide(string? status, int? replyCode, string? diagnostic, string? action, string? context = null)
+    {
+        if (action is "delivered" or "relayed" or "expanded")
+        {
+            return new("delivered", "action:" + action, $"the report's Action is '{action}': a delivery confirmation, not a bounce");
+        }
+
+        var statusReason = ReasonOfStatus(status);
+        if (statusReason == "delivered")
+        {
+            return new("delivered", "status:" + status, $"status {status} is a success");
+        }
+
+        var loose = status is not null && status.Length > 2 && LooseCodes.Contains(status[2..]);
+        var lowerDiagnostic = JoinContinuations(Lower(diagnostic));
+        var diagnosticHits = new RuleHits(lowerDiagnostic);
+        var hits = diagnosticHits;
+        var from = "diagnostic";
+        var command = SmtpCommand(lowerDiagnostic);
+        if (context is not null && (command is null || diagnosticHits.Any() is null))
+        {
+            var (lowerContext, contextCommand) = LowerContext(context);
+            command ??= contextCommand;
+
+            // The rest of the bounce is read only when the recipient's own status and diagnostic say nothing usable.
+            if (diagnosticHits.Any() is null && (statusReason is null || loose))
+            {
+                hits = new RuleHits(lowerContext);
+                from = "bounce text";
+            }
+        }
+
+        // Exchange Online answers x.1.10 (null MX, RFC 7505) for any unknown recipient; its wording tells which one it is.
+        if (statusReason == "notaccept" && status!.EndsWith(".1.10", StringComparison.Ordinal) && hits.Find("userunknown") is not null)
+        {
+            statusReason = "userunknown";
+        }
+
+        foreach (var (strong, strongReason) in StrongPhrases)
+        {
+            if (lowerDiagnostic?.Contains(strong, StringComparison.Ordinal) == true)
+            {
+                return new(strongReason, "text:" + strongReason, $"the diagnostic says \"{strong}\"");
+            }
+        }
+
+        foreach (var reason in FirstPass)
+        {
+            if (statusReason == reason && !loose && !WeakStatusReasons.Contains(reason))
+            {
+                return FromStatus(status!, reason);
+            }
+
+            if (hits.Find(reason) is not { } phrase)
+            {
+                continue;
+            }
+
+            // Broad wording yields to a status code that firmly names another reason (5.1.8 "sender address rejected ... does not exist").
+            if (reason is "userunknown" or "hostunknown" or "blocked" or "filtered" or "rejected" && statusReason is not null && statusReason != reason
+                && !loose && !WeakStatusReasons.Contains(statusReason))
+            {
+                continue;
+            }
+
+            if (reason is "userunknown" or "hostunknown" && command == "MAIL")
+            {
+                // RFC 5321: at MAIL FROM the unknown address or domain is the sender's.
+                return new("rejected", "command:mail-unknown-sender", $"the {from} says \"{phrase}\" in answer to MAIL FROM: the sender address was refused");
+            }
+
+            // x.5.x (protocol status) is what MTAs answer at RCPT: it confirms the recipient stage too.
+            var recipientStage = command == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5');
+            if (reason == "userunknown" && statusReason != "userunknown" && !recipientStage)
+            {
+                // RFC 5321: the address is judged at RCPT; a refusal of the message with this wording comes from a filter.
+                return new("filtered", "text:userunknown-after-data",
+                    $"the {from} says \"{phrase}\" but neither the status nor an answer to RCPT TO confirms the address: a filter refused the message");
+            }
+
+            if (reason == "hostunknown" && (status?.StartsWith('4') == true || replyCode is >= 400 and < 500 || (hits.Text?.Contains("try again", StringComparison.Ordinal) == true && status?.StartsWith('5') != true && replyCode is not (>= 500 and < 600))
+                ))
+            {
+                // RFC 3463 class 4: a lookup that failed for now (DNS trouble), not a domain known not to exist.
+                return new("networkerror", "text:hostunknown-temporary", $"the {from} says \"{phrase}\" but the failure is temporary: a DNS or network problem");
+            }
+
+            if (reason == "mesgtoobig" && statusReason == "exceedlimit")
+            {
+                return FromStatus(status!, "exceedlimit");
+            }
+
+            return new(reason, "text:" + reason, $"the {from} says \"{phrase}\"");
+        }
+
+        if (statusReason is not null && !WeakStatusReasons.Contains(statusReason) && !loose)
+        {
+            return FromStatus(status!, statusReason);
+        }
+
+        if (hits.Any() is { } t)
+        {
+            if (statusReason is not null && GenericWording(t.Reason) && !loose)
+            {
+                return FromStatus(status!, statusReason);
+            }
+
+            return new(t.Reason, "text:" + t.Reason, $"the {from} says \"{t.Phrase}\"");
+        }
+
+        if (statusReason is not null && !loose)
+        {
+            return FromStatus(status!, statusReason);
+        }
+
+        if (command == "MAIL")
+        {
+            // RFC 5321: a refusal at MAIL FROM concerns the sender; with a security/policy status (x.7.x) it is the sending host that is blocked.
+            return status?.Length > 2 && status[2] == '7'
+                ? new("blocked", "command:mail-policy", "the server refused the envelope sender (answer to MAIL FROM) with a policy status")
+                : new("rejected", "command:mail", "the server refused the envelope sender (answer to MAIL FROM)");
+        }
+
+        if (statusReason is not null)
+        {
+            return FromStatus(status!, statusReason);
+        }
+
+        if (action == "delayed")
+        {
+            return new("expired", "action:delayed", "the report's Action is 'delayed' and no cause is given");
+        }
+
+        // A bare refusal ("550 Rejected", "554 Access refused") with no cause: the receiving side blocked the message.
+        if (replyCode is >= 500 and < 600 && lowerDiagnostic is { Length: < 120 } shortText
+            && (shortText.Contains("rejected", StringComparison.Ordinal) || shortText.Contains("refused", StringComparison.Ordinal)))
+        {
+            return new("blocked", "text:bare-refusal", "the server refused the message without giving a cause");
+        }
+
+        if (replyCode is { } code && ReasonOfReply(code) is { } byReply)
+        {
+            return new(byReply, "reply:" + code, $"SMTP reply code {code} (RFC 5321) means {byReply}");
+        }
+
+        var permanent = status?.StartsWith('5') == true || replyCode is >= 500 and < 600 || action == "failed";
+        return permanent || !string.IsNullOrWhiteSpace(diagnostic)
+            ? new("onhold", "fallback:onhold", "a failure whose cause the report does not tell in words this classifier knows")
+            : new("undefined", "fallback:undefined", "the report tells neither a usable status code nor a known cause");
+    }
+
+    /// <summary>
+    /// Removes the reply-code prefixes of the continuation lines of a multi-line SMTP reply (RFC 5321 §4.2.1,
+    /// "550-5.7.1 ... 550 5.7.1 ..."), so a sentence wrapped over lines matches as one.
+    /// </summary>
+    private static string? JoinContinuations(string? lower)
+    {
+        if (lower is null || lower.Length < 8)
+        {
+            return lower;
+        }
+
+        var first = lower[..1];
+        var joined = Continuation().Replace(lower[1..], " ");
+        return first + joined;
+    }
+
+    [GeneratedRegex(@" [245][0-9][0-9][ -](?:[245]\.[0-9]{1,3}\.[0-9]{1,3} )?", RegexOptions.CultureInvariant)]
+    private static partial Regex Continuation();
+
+    private static readonly Dictionary<string, int> RuleIndex =
+        TextRules.Select((rule, index) => (rule.Reason, index)).ToDictionary(x => x.Reason, x => x.index, StringComparer.Ordinal);
+
+    /// <summary>The per-thread last context: all recipients of one message share it, so it is lowered and searched once.</summary>
+    [ThreadStatic]
+    private static (string Source, string Lower, string? Command)? lastContext;
+
+    private static (string Lower, string? Command) LowerContext(string context)
+    {
+        if (lastContext is { } cached && ReferenceEquals(cached.Source, context))
+        {
+            return (cached.Lower, cached.Command);
+        }
+
+        var lower = Lower(context) ?? "";
+        var command = SmtpCommand(lower);
+        lastContext = (context, lower, command);
+        return (lower, command);
+    }
+
+    /// <summary>Which wording rules match one text; each rule searched at most once.</summary>
+    private sealed class RuleHits(string? lowerText)
+    {
+        public string? Text => lowerText;
+
+        private readonly string?[] found = new string?[TextRules.Length];
+        private readonly bool[] searched = new bool[TextRules.Length];
+
+        public string? Find(string reason) => RuleIndex.TryGetValue(reason, out var index) ? At(index) : null;
+
+        private string? At(int index)
+        {
+            if (string.IsNullOrEmpty(lowerText))
+            {
+                return null;
+            }
+
+            if (!searched[index])
+            {
+                found[index] = TextRules[index].Find(lowerText);
+                searched[index] = true;
+            }
+
+            return found[index];
+        }
+
+        /// <summary>The first rule (in rule order) that matches, with its phrase.</summary>
+        public (string Reason, string Phrase)? Any()
+        {
+            for (var i = 0; i < TextRules.Length; i++)
+            {
+                if (At(i) is { } phrase)
+                {
+                    return (TextRules[i].Reason, phrase);
+                }
+            }
+
+            return null;
+        }
+    }
+
+    private static ReasonDecision FromStatus(string status, string reason) =>
+        new(reason, "status:" + status, $"enhanced status {status} (RFC 3463) means {reason}");
+
+    /// <summary>Wording reasons too generic to override a specific status code.</summary>
+    private static bool GenericWording(string reason) =>
+        reason is "systemerror" or "expired" or "contenterror" or "syntaxerror" or "securityerror";
+
+    /// <summary>Reply codes (RFC 5321 §4.2.3) that name a cause on their own.</summary>
+    private static string? ReasonOfReply(int code) => code switch
+    {
+        421 => "systemerror",
+        450 or 451 => "systemerror",
+        452 => "mailboxfull",
+        500 or 501 or 502 or 503 or 504 => "syntaxerror",
+        550 => "onhold",
+        551 => "hasmoved",
+        552 => "mailboxfull",
+        553 => "userunknown",
+        554 => "onhold",
+        556 => "notaccept",
+        _ => null,
+    };
+
+    /// <summary>Lower case with runs of whitespace collapsed, so wrapped diagnostics match phrases.</summary>
+    public static string? Lower(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        return string.Create(text.Length, text, static (span, src) =>
+        {
+            var j = 0;
+            var space = false;
+            foreach (var c in src)
+            {
+                if (char.IsWhiteSpace(c))
+                {
+                    space = true;
+                    continue;
+                }
+
+                if (space && j > 0)
+                {
+                    span[j++] = ' ';
+                }
+
+                space = false;
+                span[j++] = char.ToLowerInvariant(c);
+            }
+
+            span[j..].Fill(' ');
+        }).TrimEnd();
+    }
+}
