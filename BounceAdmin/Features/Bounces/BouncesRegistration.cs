@@ -6,6 +6,8 @@ public static class BouncesRegistration
     {
         services.AddScoped<BounceRulesService>();
         services.AddScoped<BounceQueryService>();
+        services.AddScoped<Ingestion.BounceIngestService>();
+        services.AddScoped<Ingestion.QuarantineService>();
         return services;
     }
 }

@@ -155,12 +155,24 @@ public sealed class BouncesPageTests : BunitTestBase
     {
         await SeedAsync();
         Ctx.Services.AddScoped<ICurrentUser>(_ => FixedCurrentUser.Anonymous);
+        Ctx.AddAuthorization();
 
         var cut = Ctx.Render<BouncesPage>();
 
         cut.WaitForAssertion(() => Assert.Contains("You must be signed in.", cut.Find(".mud-alert").TextContent));
         Assert.Empty(cut.FindAll("tbody tr.mud-table-row"));
         Assert.DoesNotContain("Exception", cut.Markup);
+    }
+
+    [Theory]
+    [InlineData(Roles.Admin, true)]
+    [InlineData(Roles.Manager, false)]
+    [InlineData(Roles.Marketer, false)]
+    public void OnlyAnAdminIsOfferedTheUpload(string role, bool offered)
+    {
+        SignInAs(role);
+        var cut = Ctx.Render<BouncesPage>();
+        Assert.Equal(offered, cut.FindAll("[data-testid=bounce-upload]").Count == 1);
     }
 
     [Fact]

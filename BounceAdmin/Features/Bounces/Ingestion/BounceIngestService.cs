@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text;
+using BounceAdmin.Data;
+using BounceAdmin.Data.Entities;
+using BounceAdmin.Features.Bounces.Classification;
+using BounceAdmin.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace BounceAdmin.Features.Bounces.Ingestion;
+
+/// <summary>One raw message to ingest: a name for messages and the quarantine, and its bytes.</summary>
+public sealed record RawMessage(string Name, byte[] Content);
+
+/// <summary>Progress of a long ingest, for the upload's progress bar.</summary>
+public sealed record IngestProgress(int Done, int Total, IngestSummary SoFar);
+
+/// <summary>
+/// Classifies raw bounce messages and applies them through <see cref="BounceRulesService"/>, each message in its own
+/// transaction. A message that cannot be read, or whose bounces cannot be applied, goes to the quarantine with its
+/// error: nothing is lost and nothing is half-applied. Re-ingesting a message applies nothing new (the de-duplication
+/// key is derived from the message bytes and the recipient).
+/// </summary>
+public sealed class BounceIngestService(
+    IDbContextFactory<AppDbContext> dbFactory,
+    BounceRulesService rules,
+    ICurrentUser currentUser,
+    TimeProvider clock,
+    ILogger<BounceIngestService> logger)
+{
+    /// <summary>Ingests messages one by one (Admin only: ingestion changes people).</summary>
+    public async Task<IngestSummary> IngestAsync(IEnumerable<RawMessage> messages, string source, int total = 0,
+        IProgress<IngestProgress>? progress = null, CancellationToken ct = default)
+    {
+        await currentUser.RequireRoleAsync(Roles.Admin);
+        var summary = new IngestSummary();
+        foreach (var message in messages)
+        {
+            ct.ThrowIfCancellationRequested();
+            summary.Add(await IngestOneAsync(message, source, ct));
+            progress?.Report(new IngestProgress(summary.Messages, Math.Max(total, summary.Messages), summary));
+        }
+
+        return summary;
+    }
+
+    /// <summary>Re-matches unmatched bounces to people who exist now (Admin only).</summary>
+    public async Task<int> RematchAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireRoleAsync(Roles.Admin);
+        return await rules.RematchUnmatchedAsync(ct);
+    }
+
+    /// <summary>Ingests one message: classify, then apply all its recipients in one transaction, or quarantine it.</summary>
+    private async Task<IngestSummary> IngestOneAsync(RawMessage message, string source, CancellationToken ct = default)
+    {
+        var summary = new IngestSummary { Messages = 1 };
+        var result = BounceClassifier.Classify(message.Content);
+        if (!result.Succeeded)
+        {
+            await QuarantineAsync(message, source, result.Error!, ct);
+            summary.Errors = 1;
+            return summary;
+        }
+
+        var contentHash = SHA256.HashData(message.Content);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var inputs = new List<BounceInput>();
+        for (var i = 0; i < result.Recipients.Count; i++)
+        {
+            var r = result.Recipients[i];
+            var isBounce = BounceTaxonomy.IsBounce(r.Reason);
+            if (string.IsNullOrEmpty(r.Recipient) || !r.Recipient.Contains('@'))
+            {
+                // Complaints and auto-replies often name nobody we can match; a bounce without a recipient is kept.
+                if (isBounce)
+                {
+                    await QuarantineAsync(message, source, $"The message is a bounce ({r.Reason}) but names no recipient address.", ct);
+                    summary.Errors++;
+                    return summary;
+                }
+
+                summary.NotBounces++;
+                continue;
+            }
+
+            inputs.Add(new BounceInput(
+                Recipient: r.Recipient,
+                Reason: r.Reason,
+                DedupKey: DedupKey(contentHash, i, r.Recipient),
+                OccurredAt: r.LastAttempt ?? result.BounceDate ?? now,
+                Source: source,
+                Status: r.Status,
+                ReplyCode: r.ReplyCode,
+                Diagnostic: r.Diagnostic,
+                RemoteMta: r.RemoteMta,
+                Rule: r.Rule,
+                RuleExplanation: r.RuleExplanation,
+                OriginalMessageId: r.OriginalMessageId,
+                SendId: r.SendId));
+        }
+
+        if (inputs.Count == 0)
+        {
+            return summary;
+        }
+
+        IReadOnlyList<ApplyResult> applied;
+        try
+        {
+            applied = await rules.ApplyManyAsync(inputs, ct);
+        }
+        catch (Exception ex) when (ex is ArgumentException or DbUpdateException or InvalidOperationException)
+        {
+            logger.LogWarning(ex, "Bounce message {Name} could not be applied", message.Name);
+            await QuarantineAsync(message, source, "Could not apply the bounces: " + ex.Message, ct);
+            summary.Errors++;
+            return summary;
+        }
+
+        for (var i = 0; i < applied.Count; i++)
+        {
+            if (!BounceTaxonomy.IsBounce(inputs[i].Reason))
+            {
+                summary.NotBounces++;
+                continue;
+            }
+
+            summary.Bounces++;
+            switch (applied[i].Outcome)
+            {
+                case ApplyOutcome.Applied: summary.Applied++; break;
+                case ApplyOutcome.Duplicate: summary.Duplicates++; break;
+                case ApplyOutcome.Unmatched: summary.Unmatched++; break;
+            }
+        }
+
+        return summary;
+    }
+
+    private static string DedupKey(byte[] contentHash, int index, string recipient)
+    {
+        var data = new byte[contentHash.Length + 4 + Encoding.UTF8.GetByteCount(recipient)];
+        contentHash.CopyTo(data, 0);
+        BitConverter.TryWriteBytes(data.AsSpan(contentHash.Length), index);
+        Encoding.UTF8.GetBytes(recipient.ToLowerInvariant(), data.AsSpan(contentHash.Length + 4));
+        return "msg:" + Convert.ToHexStringLower(SHA256.HashData(data));
+    }
+
+    private async Task QuarantineAsync(RawMessage message, string source, string error, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.Quarantine.Add(new QuarantinedMessage
+        {
+            Source = source.Length > 60 ? source[..60] : source,
+            FileName = message.Name.Length > 1000 ? message.Name[^1000..] : message.Name,
+            Error = error.Length > 2000 ? error[..2000] : error,
+            Content = message.Content,
+            ReceivedAt = clock.GetUtcNow().UtcDateTime,
+        });
+        await db.SaveChangesAsync(ct);
+    }
+}
