@@ -24,6 +24,12 @@ public static class AppSetup
 
         services.AddBounceAdminData(builder.Configuration);
         services.AddBounceAdminIdentity();
+
+        // The interactive side of identity: only the web app has circuits and navigation.
+        services.AddCascadingAuthenticationState();
+        services.AddScoped<IdentityRedirectManager>();
+        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
+        services.AddScoped<ICurrentUser, CircuitCurrentUser>();
         services.AddFeatures();
         return builder;
     }
@@ -37,12 +43,9 @@ public static class AppSetup
         return services;
     }
 
+    /// <summary>Identity's stores, roles and cookies (shared with the command line).</summary>
     public static IServiceCollection AddBounceAdminIdentity(this IServiceCollection services)
     {
-        services.AddCascadingAuthenticationState();
-        services.AddScoped<IdentityRedirectManager>();
-        services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
-        services.AddScoped<ICurrentUser, CircuitCurrentUser>();
 
         services.AddAuthentication(options =>
             {

@@ -50,7 +50,10 @@ public static class CommandLine
     public static async Task<WebApplication> BuildHostAsync(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
-        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        // Commands print their results on stdout; logs go to stderr, warnings and worse only.
+        builder.Logging.ClearProviders();
+        builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter((_, level) => level >= LogLevel.Warning);
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddBounceAdminData(builder.Configuration);
         builder.Services.AddBounceAdminIdentity();
