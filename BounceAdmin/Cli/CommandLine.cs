@@ -19,6 +19,7 @@ public static class CommandLine
             return args[0] switch
             {
                 "user" => await UserCommand.RunAsync(args[1..]),
+                "bench" => await BenchCommand.RunAsync(args[1..]),
                 _ => Usage(),
             };
         }
