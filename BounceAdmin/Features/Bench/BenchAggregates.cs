@@ -129,7 +129,27 @@ internal static class BenchAggregates
 /// <summary>Indexes the bench found necessary beyond the model's; created by the builder after the bulk load.</summary>
 internal static class BenchIndexes
 {
-    public static readonly IReadOnlyList<(string Name, string Sql)> Proposed = [];
+    /// <summary>
+    /// Partial indexes repeat the grid's always-present <c>NOT IsDeleted</c> (and the status predicate) in their WHERE, so
+    /// SQLite can use them for EF's bare-boolean predicates (<c>WHERE NOT "p"."IsDeleted" AND "p"."EmailInvalid"</c>), which a
+    /// plain index on a boolean column never serves. Each one delivers its sort order including the Id tie-breaker, so a
+    /// deep page is a skip along the index and the count is an index-only scan.
+    /// </summary>
+    public static readonly IReadOnlyList<(string Name, string Sql)> Proposed =
+    [
+        ("BX_People_Live_Domain_Email",
+            "CREATE INDEX BX_People_Live_Domain_Email ON People (EmailDomain, EmailNormalized) WHERE NOT IsDeleted"),
+        ("BX_People_Invalid_Name",
+            "CREATE INDEX BX_People_Invalid_Name ON People (LastName, FirstName) WHERE EmailInvalid AND NOT IsDeleted"),
+        ("BX_People_Mailable_Email",
+            "CREATE INDEX BX_People_Mailable_Email ON People (EmailNormalized, Id, EmailSuspendedAt, Email, IsDeleted, Blocklisted, "
+            + "EmailInvalid, MarketingSuspended, Unsubscribed) "
+            + "WHERE NOT IsDeleted AND NOT Blocklisted AND NOT EmailInvalid AND NOT MarketingSuspended AND NOT Unsubscribed"),
+        ("BX_People_Live_Created",
+            "CREATE INDEX BX_People_Live_Created ON People (CreatedAt) WHERE NOT IsDeleted"),
+        ("BX_Sends_EmailId_SentAt",
+            "CREATE INDEX BX_Sends_EmailId_SentAt ON Sends (EmailId, SentAt, PersonId)"),
+    ];
 }
 
 /// <summary>The report and domain health read from the proposed daily aggregates (what the services would do with them).</summary>

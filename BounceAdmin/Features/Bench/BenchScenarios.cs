@@ -72,18 +72,44 @@ public sealed class FallbackBenchScenarios(IDbContextFactory<AppDbContext> dbFac
 {
     private static readonly TimeSpan SuspensionLength = TimeSpan.FromHours(24);
     private static readonly TimeSpan AbortAfter = TimeSpan.FromDays(3);
+    private static readonly DateTime FarFuture = new(9000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
 
     public async Task<int> SearchPeopleAsync(BenchPeopleQuery q, CancellationToken ct)
     {
-        var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (filtered, page) = await PeopleQueriesAsync(db, q, ct);
+        var total = await filtered.CountAsync(ct);
+        var rows = await page.ToListAsync(ct);
+        return rows.Count == 0 && total > 0 && q.Page == 0 ? -1 : total;
+    }
+
+    /// <summary>The SQL of the count and of the page, for <c>bench --explain</c>.</summary>
+    public async Task<(string Count, string Page)> ExplainPeopleAsync(BenchPeopleQuery q, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (filtered, page) = await PeopleQueriesAsync(db, q, ct);
+        return (filtered.Select(p => p.Id).ToQueryString(), page.ToQueryString());
+    }
+
+    private async Task<(IQueryable<Person> Filtered, IQueryable<object> Page)> PeopleQueriesAsync(AppDbContext db, BenchPeopleQuery q, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
         var people = db.People.AsNoTracking().Where(p => !p.IsDeleted);
         var text = q.Text?.Trim().ToLowerInvariant();
         if (!string.IsNullOrEmpty(text) && text.StartsWith('@'))
         {
             // Domain prefix as a range on the indexed EmailDomain column (LIKE would be case-insensitive and skip the index).
             var (low, high) = PrefixRange(text[1..]);
-            people = people.Where(p => string.Compare(p.EmailDomain, low) >= 0 && string.Compare(p.EmailDomain, high) < 0);
+            var inRange = db.People.Where(p => string.Compare(p.EmailDomain, low) >= 0 && string.Compare(p.EmailDomain, high) < 0);
+
+            // When the prefix names exactly one domain (the usual "@gmail.com"), filter by equality: then the index
+            // (EmailDomain, EmailNormalized) also delivers the email order, so no sort of every match is needed and a deep
+            // page is a skip along the index. Two index seeks find out.
+            var first = await inRange.OrderBy(p => p.EmailDomain).Select(p => p.EmailDomain).FirstOrDefaultAsync(ct);
+            var last = await inRange.OrderByDescending(p => p.EmailDomain).Select(p => p.EmailDomain).FirstOrDefaultAsync(ct);
+            people = first is not null && first == last
+                ? people.Where(p => p.EmailDomain == first)
+                : people.Where(p => string.Compare(p.EmailDomain, low) >= 0 && string.Compare(p.EmailDomain, high) < 0);
         }
         else if (!string.IsNullOrEmpty(text))
         {
@@ -95,16 +121,20 @@ public sealed class FallbackBenchScenarios(IDbContextFactory<AppDbContext> dbFac
         people = q.Status switch
         {
             BenchPeopleStatus.Invalid => people.Where(p => p.EmailInvalid),
-            BenchPeopleStatus.Suspended => people.Where(p => p.EmailSuspendedAt > cutoff),
+            // The upper bound changes nothing (no time is that late) but makes SQLite's planner see a narrow range and
+            // use the EmailSuspendedAt index instead of walking the whole email index in order.
+            BenchPeopleStatus.Suspended => people.Where(p => p.EmailSuspendedAt > cutoff && p.EmailSuspendedAt < FarFuture),
+
+            // COALESCE instead of "IS NULL OR <=": the OR would tempt the planner into a multi-index OR over
+            // EmailSuspendedAt; this way the partial covering index of mailable people answers count and page alone.
             BenchPeopleStatus.Mailable => people.Where(p => p.Email != null && p.Email.Trim() != ""
                 && !p.Blocklisted && !p.EmailInvalid && !p.MarketingSuspended && !p.Unsubscribed
-                && (p.EmailSuspendedAt == null || p.EmailSuspendedAt <= cutoff)),
+                && (p.EmailSuspendedAt ?? DateTime.MinValue) <= cutoff),
             BenchPeopleStatus.Unmailable => people.Where(p => p.Email == null || p.Email.Trim() == ""
                 || p.Blocklisted || p.EmailInvalid || p.MarketingSuspended || p.Unsubscribed || p.EmailSuspendedAt > cutoff),
             _ => people,
         };
 
-        var total = await people.CountAsync(ct);
         IOrderedQueryable<Person> ordered = (q.SortBy, q.Descending) switch
         {
             (BenchPeopleSort.LastName, false) => people.OrderBy(p => p.LastName).ThenBy(p => p.FirstName),
@@ -115,14 +145,13 @@ public sealed class FallbackBenchScenarios(IDbContextFactory<AppDbContext> dbFac
             (_, true) => people.OrderByDescending(p => p.EmailNormalized),
         };
         ordered = q.Descending ? ordered.ThenByDescending(p => p.Id) : ordered.ThenBy(p => p.Id);
-        var rows = await ordered.Skip(q.Page * q.PageSize).Take(q.PageSize)
-            .Select(p => new
+        var page = ordered.Skip(q.Page * q.PageSize).Take(q.PageSize)
+            .Select(p => (object)new
             {
                 p.Id, p.Email, p.FirstName, p.LastName, p.Company, p.EmailSuspended, p.EmailSuspendedAt, p.EmailInvalid,
                 p.Unsubscribed, p.MarketingSuspended, p.Blocklisted, p.IsDeleted, p.CreatedAt, p.UpdatedAt,
-            })
-            .ToListAsync(ct);
-        return rows.Count == 0 && total > 0 && q.Page == 0 ? -1 : total;
+            });
+        return (people, page);
     }
 
     public async Task<int> GetPersonWithBouncesAsync(int personId, CancellationToken ct)
