@@ -180,7 +180,7 @@ public sealed class FallbackBenchScenarios(IDbContextFactory<AppDbContext> dbFac
     public async Task<int> GetReportAsync(DateTime from, DateTime to, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Database.SqlQueryRaw<ReportRow>(PairsSql + """
+        var rows = await db.Database.SqlQueryRaw<ReportRow>(PairsAllEmails + """
             SELECT c.EmailId, e.Name AS EmailName, COUNT(*) AS Sent,
                 SUM(c.Rank = 3) AS Delivered, SUM(c.Rank = 1) AS HardBounced, SUM(c.Rank = 2) AS SoftBounced,
                 SUM(c.Rank = 0) AS Pending, SUM(c.Rank = 0 AND c.LastSentAt <= @aborted) AS Aborted,
@@ -194,7 +194,7 @@ public sealed class FallbackBenchScenarios(IDbContextFactory<AppDbContext> dbFac
     public async Task<int> GetReportDrillDownAsync(DateTime from, DateTime to, int emailId, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await db.Database.SqlQueryRaw<DrillRow>(PairsSql + """
+        var rows = await db.Database.SqlQueryRaw<DrillRow>(PairsOneEmail + """
             SELECT c.PersonId, p.Email, p.FirstName, p.LastName, c.LastSentAt, COUNT(*) OVER () AS Total
             FROM c JOIN People p ON p.Id = c.PersonId
             WHERE c.Rank = 1
@@ -226,13 +226,20 @@ public sealed class FallbackBenchScenarios(IDbContextFactory<AppDbContext> dbFac
         return merged.Count;
     }
 
-    private const string PairsSql = """
+    /// <summary>The per-send and per-pair CTEs; the email filter is only written when set, so SQLite can seek on it.</summary>
+    private const string PairsAllEmails = PairsHead + "    WHERE s.SentAt >= @from AND s.SentAt < @to)," + PairsTail;
+
+    private const string PairsOneEmail = PairsHead + "    WHERE s.EmailId = @emailId AND s.SentAt >= @from AND s.SentAt < @to)," + PairsTail;
+
+    private const string PairsHead = """
         WITH s AS (
             SELECT s.EmailId, s.PersonId, s.SentAt,
                 (SELECT COALESCE(SUM(DISTINCT 1 << ev.Type), 0) FROM EmailEvents ev WHERE ev.SendId = s.Id) AS Ev,
                 (SELECT COALESCE(MAX(b.Kind), 0) FROM BounceEvents b WHERE b.SendId = s.Id) AS Bk
             FROM Sends s
-            WHERE s.SentAt >= @from AND s.SentAt < @to AND (@emailId IS NULL OR s.EmailId = @emailId)),
+        """;
+
+    private const string PairsTail = """
         c AS (
             SELECT EmailId, PersonId, MAX(SentAt) AS LastSentAt,
                 MAX(CASE WHEN Ev & 28 <> 0 THEN 3 WHEN Bk = 2 THEN 1 WHEN Bk = 1 THEN 2 WHEN Ev & 2 <> 0 THEN 3 ELSE 0 END) AS Rank,
