@@ -83,8 +83,8 @@ public static class BenchRunner
         }
 
         output.WriteLine();
-        output.WriteLine($"{"query",-58} {"p50 ms",9} {"p95 ms",9} {"n",4} {"result",10}  target");
-        output.WriteLine(new string('-', 106));
+        output.WriteLine($"{"query",-68} {"p50 ms",9} {"p95 ms",9} {"n",4} {"result",10}  target");
+        output.WriteLine(new string('-', 116));
 
         // People grid: first and deep pages of each search; a deep page is page 4000 (row 100,000) or the last page.
         var people = new List<BenchTiming>();
@@ -202,7 +202,7 @@ public static class BenchRunner
 
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
         var peopleWorst = people.Max(t => t.P95Ms);
-        output.WriteLine(new string('-', 106));
+        output.WriteLine(new string('-', 116));
         output.WriteLine($"bounce application : {applyRate,12:N0} rows/s ({applySeconds:F1} s for {o.Apply:N0} messages, one transaction each)");
         output.WriteLine($"raw batched insert : {raw.BatchedRate,12:N0} rows/s (prepared INSERT, {RawBatch} rows per transaction)  apply/raw = {applyRate / raw.BatchedRate:P1}  (target >= 30%)");
         output.WriteLine($"apply, sync=NORMAL : {normalRate,12:N0} rows/s ({normalCount:N0} messages, one transaction each)        apply-NORMAL/raw = {normalRate / raw.BatchedRate:P1}");
@@ -297,7 +297,7 @@ public static class BenchRunner
     private static double R(double v) => Math.Round(v, v < 10 ? 3 : 1);
 
     private static string Line(BenchTiming t)
-        => $"{t.Label,-58} {t.P50Ms,9:F2} {t.P95Ms,9:F2} {t.Repetitions,4} {t.Result,10:N0}  "
+        => $"{t.Label,-68} {t.P50Ms,9:F2} {t.P95Ms,9:F2} {t.Repetitions,4} {t.Result,10:N0}  "
             + (t.TargetMs is { } target ? $"p95 <= {target} ms: {Ok(t.P95Ms <= target)}" : "");
 
     /// <summary>Nearest-rank percentile.</summary>
