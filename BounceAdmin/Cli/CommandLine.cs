@@ -21,6 +21,7 @@ public static class CommandLine
                 "user" => await UserCommand.RunAsync(args[1..]),
                 "classify" => await ClassifyCommand.RunAsync(args[1..]),
                 "ingest" => await IngestCommand.RunAsync(args[1..]),
+                "bench" => await BenchCommand.RunAsync(args[1..]),
                 _ => Usage(),
             };
         }

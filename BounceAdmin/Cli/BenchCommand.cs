@@ -1,0 +1,27 @@
+using BounceAdmin.Features.Bench;
+
+namespace BounceAdmin.Cli;
+
+/// <summary>
+/// <c>bench [--people N] [--emails N] [--sends N] [--bounces N] [--db PATH] [--apply N] [--reps N] [--seed N] [--reuse]</c>:
+/// builds a synthetic database and measures the app's queries against it (issue 4). The last line printed is one JSON object.
+/// </summary>
+public static class BenchCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, CancellationToken ct = default)
+    {
+        BenchOptions options;
+        try
+        {
+            options = BenchOptions.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new UsageException(ex.Message + Environment.NewLine
+                + "Usage: bench [--people N] [--emails N] [--sends N] [--bounces N] [--db PATH] [--apply N] [--reps N] [--seed N] [--reuse]");
+        }
+
+        await BenchRunner.RunAsync(options, output ?? Console.Out, ct);
+        return 0;
+    }
+}
