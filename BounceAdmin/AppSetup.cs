@@ -30,6 +30,7 @@ public static class AppSetup
         services.AddScoped<IdentityRedirectManager>();
         services.AddScoped<AuthenticationStateProvider, IdentityRevalidatingAuthenticationStateProvider>();
         services.AddScoped<ICurrentUser, CircuitCurrentUser>();
+        services.AddScoped<UserPreferencesService>();
         services.AddFeatures();
         return builder;
     }
