@@ -227,6 +227,29 @@ public sealed class BounceRulesServiceTests : IDisposable
     }
 
     [Fact]
+    public async Task ABurstOfInvalidBouncesAtOneDomainIsSuspectedAFalsePositive()
+    {
+        for (var i = 0; i < BounceRulesService.BurstThreshold; i++)
+        {
+            _db.NewContext().AddPerson($"p{i}@burst.example");
+        }
+
+        _db.NewContext().AddPerson("alone@quiet.example");
+        for (var i = 0; i < BounceRulesService.BurstThreshold; i++)
+        {
+            await _rules.ApplyAsync(Bounce($"p{i}@burst.example", "userunknown", TestData.Now.AddMinutes(i), status: "5.1.1", diagnostic: "550 5.1.1 no such user"));
+        }
+
+        await _rules.ApplyAsync(Bounce("alone@quiet.example", "userunknown", TestData.Now, status: "5.1.1", diagnostic: "550 5.1.1 no such user"));
+
+        using var db = _db.NewContext();
+        var burst = db.BounceEvents.Where(b => b.RecipientDomain == "burst.example").OrderBy(b => b.Id).ToList();
+        Assert.False(burst[0].SuspectedFalsePositive);
+        Assert.True(burst[^1].SuspectedFalsePositive);
+        Assert.False(db.BounceEvents.Single(b => b.RecipientDomain == "quiet.example").SuspectedFalsePositive);
+    }
+
+    [Fact]
     public async Task BadInputIsRefusedAndNothingIsHalfApplied()
     {
         var person = _db.NewContext().AddPerson("jo@example.com");

@@ -17,6 +17,12 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     /// <summary>How far back an open or click makes a Category 2 bounce a suspected false positive.</summary>
     public static readonly TimeSpan RecentEngagementWindow = TimeSpan.FromDays(30);
 
+    /// <summary>Half-width of the window in which Category 2 bounces at one domain count as a burst.</summary>
+    public static readonly TimeSpan BurstWindow = TimeSpan.FromMinutes(30);
+
+    /// <summary>How many Category 2 bounces at one domain within the window make a burst.</summary>
+    public const int BurstThreshold = 20;
+
     private static readonly string[] SpamWording =
     [
         "spam", "blocked", "block list", "blocklist", "blacklist", "policy", "reputation", "rejected for policy",
@@ -201,7 +207,8 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
             evt.SuspectedFalsePositive = LooksLikeSpamFilter(input.Diagnostic)
                 || await db.EmailEvents.AnyAsync(e => e.PersonId == person.Id
                     && (e.Type == EmailEventType.Opened || e.Type == EmailEventType.Clicked)
-                    && e.OccurredAt >= evt.OccurredAt - RecentEngagementWindow, ct);
+                    && e.OccurredAt >= evt.OccurredAt - RecentEngagementWindow, ct)
+                || await IsBurstAsync(db, evt, ct);
         }
 
         evt.Changes = ApplyToPerson(db, person, evt, now);
@@ -291,6 +298,22 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     }
 
     internal static string? Format(DateTime? t) => t?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Many "address invalid" bounces from one receiving domain within a short window look like a block by that domain,
+    /// not like that many dead mailboxes at once (SPEC §3).
+    /// </summary>
+    private static async Task<bool> IsBurstAsync(AppDbContext db, BounceEvent evt, CancellationToken ct)
+    {
+        var from = evt.OccurredAt - BurstWindow;
+        var to = evt.OccurredAt + BurstWindow;
+        var others = await db.BounceEvents
+            .Where(b => b.OccurredAt >= from && b.OccurredAt <= to && b.RecipientDomain == evt.RecipientDomain
+                && b.Category == BounceTaxonomy.Invalid)
+            .Take(BurstThreshold)
+            .CountAsync(ct);
+        return others + 1 >= BurstThreshold;
+    }
 
     private static bool LooksLikeSpamFilter(string? diagnostic)
         => diagnostic is not null && SpamWording.Any(w => diagnostic.Contains(w, StringComparison.OrdinalIgnoreCase));
