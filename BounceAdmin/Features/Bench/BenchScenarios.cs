@@ -66,7 +66,10 @@ public static class BenchScenarios
 
 /// <summary>
 /// EF queries that do what the people and report services (being written in parallel) do: the same filters, sorting,
-/// paging and counting rules, one context per call (as the app's services), no tracking.
+/// paging and counting rules, one context per call (as the app's services), no tracking. The people queries use the
+/// planner-friendly forms BENCH.md recommends (single-domain equality, COALESCE for Mailable, a bounded range for
+/// Suspended, all-minus-deleted count for the unfiltered list); the real PeopleService meets the same figures only once
+/// it adopts them.
 /// </summary>
 public sealed class FallbackBenchScenarios(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, TimeSpan? countCacheFor = null)
     : IBenchScenarios
