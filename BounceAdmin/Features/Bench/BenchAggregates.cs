@@ -147,6 +147,8 @@ internal static class BenchIndexes
             + "WHERE NOT IsDeleted AND NOT Blocklisted AND NOT EmailInvalid AND NOT MarketingSuspended AND NOT Unsubscribed"),
         ("BX_People_Live_Created",
             "CREATE INDEX BX_People_Live_Created ON People (CreatedAt) WHERE NOT IsDeleted"),
+        ("BX_People_Deleted",
+            "CREATE INDEX BX_People_Deleted ON People (IsDeleted) WHERE IsDeleted"),
         ("BX_Sends_EmailId_SentAt",
             "CREATE INDEX BX_Sends_EmailId_SentAt ON Sends (EmailId, SentAt, PersonId)"),
     ];
