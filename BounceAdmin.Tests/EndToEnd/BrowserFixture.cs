@@ -41,8 +41,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException(E2EEnvironment.SkipReason);
         }
 
-        // Demo data makes the README screenshots worth looking at; the journeys themselves arrange what they need.
-        _app = E2EEnvironment.SaveReadmeScreenshots ? KestrelBounceAdminFactory.WithDemoData() : new KestrelBounceAdminFactory();
+        // The journeys run against the demo data (people, bounces, sends over 90 days, people suspended now): the page
+        // journeys look their people up in it; the Admin journeys add their own people on top. Seeding costs a few seconds once.
+        _app = KestrelBounceAdminFactory.WithDemoData();
         // Expect(...) waits 5 s by default; two busy cores and a Blazor round-trip can need more.
         Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
@@ -117,7 +118,11 @@ public sealed class BrowserFixture : IAsyncLifetime
         => Assertions.Expect(page.GetByTestId("page-ready")).ToBeAttachedAsync();
 
     /// <summary>With BOUNCEADMIN_SCREENSHOTS=1, saves a README screenshot as wwwroot-assets/screenshots/&lt;name&gt;.png.</summary>
-    public static async Task ReadmeScreenshotAsync(IPage page, string name)
+    /// <param name="fullPage">
+    /// The whole page (default) or only the viewport. A page taller than the viewport shows the fixed navigation drawer
+    /// ending half-way down in a full-page picture, so long pages look better cut at the viewport.
+    /// </param>
+    public static async Task ReadmeScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         if (!E2EEnvironment.SaveReadmeScreenshots)
         {
@@ -125,7 +130,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(E2EEnvironment.ScreenshotsDir);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(E2EEnvironment.ScreenshotsDir, name + ".png"), FullPage = true });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(E2EEnvironment.ScreenshotsDir, name + ".png"), FullPage = fullPage });
     }
 
     private static async Task SaveFailureAsync(IPage page, string name)
