@@ -30,6 +30,7 @@ public sealed class AdminPersonJourneys(BrowserFixture browser)
         var reason = $"The customer wrote from this address on {DateTime.UtcNow:yyyy-MM-dd} (journey {Guid.NewGuid():N})"[..80];
 
         await BrowserFixture.LoginAsync(page, IdentitySeeder.AdminEmail, path: $"/people/{id}");
+        await BrowserFixture.WaitForPageReadyAsync(page);
         await MarketerJourneys.ExpectFiveFieldsAsync(page, before);
         var invalid = page.GetByRole(AriaRole.Checkbox, new() { Name = FieldLabels.EmailInvalid, Exact = true });
         await Expect(invalid).ToBeEnabledAsync();
@@ -56,6 +57,7 @@ public sealed class AdminPersonJourneys(BrowserFixture browser)
 
         // After a reload (a new circuit, read from the database) the box stays unchecked and the cause is gone.
         await page.ReloadAsync();
+        await BrowserFixture.WaitForPageReadyAsync(page);
         var reloaded = page.GetByRole(AriaRole.Checkbox, new() { Name = FieldLabels.EmailInvalid, Exact = true });
         await Expect(page.GetByTestId("person-info")).ToBeVisibleAsync();
         await Expect(reloaded).Not.ToBeCheckedAsync();

@@ -118,10 +118,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         => Assertions.Expect(page.GetByTestId("page-ready")).ToBeAttachedAsync();
 
     /// <summary>With BOUNCEADMIN_SCREENSHOTS=1, saves a README screenshot as wwwroot-assets/screenshots/&lt;name&gt;.png.</summary>
-    /// <param name="fullPage">
-    /// The whole page (default) or only the viewport. A page taller than the viewport shows the fixed navigation drawer
-    /// ending half-way down in a full-page picture, so long pages look better cut at the viewport.
-    /// </param>
+    /// <param name="fullPage">The whole page (default) or only the viewport (for long lists).</param>
     public static async Task ReadmeScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         if (!E2EEnvironment.SaveReadmeScreenshots)
@@ -130,7 +127,26 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(E2EEnvironment.ScreenshotsDir);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(E2EEnvironment.ScreenshotsDir, name + ".png"), FullPage = fullPage });
+        var path = Path.Combine(E2EEnvironment.ScreenshotsDir, name + ".png");
+        var viewport = page.ViewportSize;
+        var height = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
+        if (!fullPage || viewport is null || height <= viewport.Height)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+            return;
+        }
+
+        // A full-page capture keeps the viewport's height, so the fixed navigation drawer would end half-way down the
+        // picture. A viewport as tall as the page draws the drawer to the bottom; the width (and so the layout) is unchanged.
+        await page.SetViewportSizeAsync(viewport.Width, height);
+        try
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        }
+        finally
+        {
+            await page.SetViewportSizeAsync(viewport.Width, viewport.Height);
+        }
     }
 
     private static async Task SaveFailureAsync(IPage page, string name)
