@@ -126,13 +126,14 @@ public sealed class BrowserFixture : IAsyncLifetime
             return;
         }
 
+        // Animations off: a button or snackbar caught half-way through its fade looks disabled or broken in the picture.
         Directory.CreateDirectory(E2EEnvironment.ScreenshotsDir);
         var path = Path.Combine(E2EEnvironment.ScreenshotsDir, name + ".png");
         var viewport = page.ViewportSize;
         var height = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
         if (!fullPage || viewport is null || height <= viewport.Height)
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, Animations = ScreenshotAnimations.Disabled });
             return;
         }
 
@@ -141,7 +142,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.SetViewportSizeAsync(viewport.Width, height);
         try
         {
-            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
         }
         finally
         {
