@@ -90,6 +90,8 @@ public sealed class AdminJourneys(BrowserFixture browser)
         // The reason is required before the button works.
         await Expect(page.GetByTestId("bulk-apply")).ToBeDisabledAsync();
         await page.GetByLabel("Reason (required)").FillAsync("The provider confirmed a filtering incident");
+        // The button comes alive after the server saw the reason; the picture should show it so.
+        await Expect(page.GetByTestId("bulk-apply")).ToBeEnabledAsync();
         await BrowserFixture.ReadmeScreenshotAsync(page, "admin-bulk-reset");
         await page.GetByTestId("bulk-apply").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);

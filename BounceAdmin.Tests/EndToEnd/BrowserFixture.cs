@@ -41,8 +41,9 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException(E2EEnvironment.SkipReason);
         }
 
-        // Demo data makes the README screenshots worth looking at; the journeys themselves arrange what they need.
-        _app = E2EEnvironment.SaveReadmeScreenshots ? KestrelBounceAdminFactory.WithDemoData() : new KestrelBounceAdminFactory();
+        // The journeys run against the demo data (people, bounces, sends over 90 days, people suspended now): the page
+        // journeys look their people up in it; the Admin journeys add their own people on top. Seeding costs a few seconds once.
+        _app = KestrelBounceAdminFactory.WithDemoData();
         // Expect(...) waits 5 s by default; two busy cores and a Blazor round-trip can need more.
         Assertions.SetDefaultExpectTimeout(20_000);
         _playwright = await Playwright.CreateAsync();
@@ -117,15 +118,43 @@ public sealed class BrowserFixture : IAsyncLifetime
         => Assertions.Expect(page.GetByTestId("page-ready")).ToBeAttachedAsync();
 
     /// <summary>With BOUNCEADMIN_SCREENSHOTS=1, saves a README screenshot as wwwroot-assets/screenshots/&lt;name&gt;.png.</summary>
-    public static async Task ReadmeScreenshotAsync(IPage page, string name)
+    /// <param name="fullPage">The whole page (default) or only the viewport (for long lists).</param>
+    public static async Task ReadmeScreenshotAsync(IPage page, string name, bool fullPage = true)
     {
         if (!E2EEnvironment.SaveReadmeScreenshots)
         {
             return;
         }
 
+        // Animations off: a button or snackbar caught half-way through its fade looks disabled or broken in the picture.
         Directory.CreateDirectory(E2EEnvironment.ScreenshotsDir);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(E2EEnvironment.ScreenshotsDir, name + ".png"), FullPage = true });
+        var path = Path.Combine(E2EEnvironment.ScreenshotsDir, name + ".png");
+        var viewport = page.ViewportSize;
+        if (viewport is not null)
+        {
+            // The mouse rests where the last click was (a column header, a button) and its hover effects would show;
+            // park it in the empty margin under the app bar's right end.
+            await page.Mouse.MoveAsync(viewport.Width - 2, 56);
+        }
+
+        var height = await page.EvaluateAsync<int>("() => document.documentElement.scrollHeight");
+        if (!fullPage || viewport is null || height <= viewport.Height)
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, Animations = ScreenshotAnimations.Disabled });
+            return;
+        }
+
+        // A full-page capture keeps the viewport's height, so the fixed navigation drawer would end half-way down the
+        // picture. A viewport as tall as the page draws the drawer to the bottom; the width (and so the layout) is unchanged.
+        await page.SetViewportSizeAsync(viewport.Width, height);
+        try
+        {
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true, Animations = ScreenshotAnimations.Disabled });
+        }
+        finally
+        {
+            await page.SetViewportSizeAsync(viewport.Width, viewport.Height);
+        }
     }
 
     private static async Task SaveFailureAsync(IPage page, string name)

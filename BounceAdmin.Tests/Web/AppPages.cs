@@ -14,6 +14,7 @@ public static class AppPages
         ("/people/1", Identity.Roles.Anyone),
         ("/bounces", Identity.Roles.Anyone),
         ("/reports/email-performance", Identity.Roles.ReportReaders),
+        ("/reports/email-performance/people", Identity.Roles.ReportReaders),
         ("/admin/users", Identity.Roles.Admin),
         ("/admin/audit", Identity.Roles.Admin),
         ("/admin/bulk-reset", Identity.Roles.Admin),
