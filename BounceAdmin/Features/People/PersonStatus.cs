@@ -10,6 +10,9 @@ public sealed record PersonStatus(bool SuspendedNow, bool Mailable, IReadOnlyLis
     /// <summary>How long a Category 1 bounce keeps a person from marketing email.</summary>
     public static readonly TimeSpan SuspensionLength = TimeSpan.FromHours(24);
 
+    /// <summary>The reason given when a person has no email address.</summary>
+    public const string NoEmailReason = "No email address";
+
     public static bool IsSuspendedNow(DateTime? emailSuspendedAt, DateTime nowUtc)
         => emailSuspendedAt is { } at && nowUtc < at + SuspensionLength;
 
@@ -20,7 +23,7 @@ public sealed record PersonStatus(bool SuspendedNow, bool Mailable, IReadOnlyLis
         DateTime? emailSuspendedAt, DateTime nowUtc)
     {
         var reasons = new List<string>(2);
-        if (string.IsNullOrWhiteSpace(email)) reasons.Add("No email address");
+        if (string.IsNullOrWhiteSpace(email)) reasons.Add(NoEmailReason);
         if (blocklisted) reasons.Add("Blocklisted");
         if (emailInvalid) reasons.Add("Email Invalid");
         if (marketingSuspended) reasons.Add("Marketing Suspended");
