@@ -65,6 +65,25 @@ public static partial class ReasonRules
     [
         ("spam classification", "spamdetected"), ("banned sending ip", "blocked"), ("content presents a potential", "policyviolation"),
         ("not accepted for policy reasons", "policyviolation"),
+        // Yahoo's documented [TSS04] deferral: "temporarily deferred due to unexpected volume or user complaints" is about
+        // the sending IP's reputation (Yahoo Sender Hub error codes).
+        ("due to unexpected volume or user complaints", "badreputation"),
+        // Cox's documented error codes: AUP#CDRBL is the refusal of a sending IP listed in Cox's own RBL.
+        ("aup#cdrbl", "blocked"),
+        // Orange (France Telecom) documented code OFR_506: message refused as spam.
+        ("ofr_506", "spamdetected"),
+    ];
+
+    /// <summary>
+    /// "Unknown user" wordings that only the recipient's own mail store writes from its directory lookup (so they are
+    /// recipient-stage refusals even without a status code or an "in reply to RCPT TO"): Exchange's IMS NDR, IMail's
+    /// "Invalid final delivery userid", Verizon's MMS gateway, Google's "address couldn't be found", Yahoo's 554 "dd" code.
+    /// </summary>
+    private static readonly string[] DirectoryPhrases =
+    [
+        "the recipient name is not recognized", "invalid final delivery userid", "no valid recipients for this mm",
+        "because the address couldn't be found", "delivery error: dd this user doesn't have",
+        "unknown user: ",
     ];
 
     /// <summary>Reasons checked first, in this order: each wins when its status code or its wording is present.</summary>
@@ -114,7 +133,7 @@ public static partial class ReasonRules
         new("requireptr", ["mismatches client ip", "reverse dns", "reverse lookup", "ptr record", "no ptr", "rdns", "reverse hostname", "cannot find your hostname",
             "cannot resolve your address", "unresolvable address", "ip name lookup failed", "reverse address", "forward-confirmed",
             "not have reverse", "does not resolve to", "no reverse", "hostname lookup failed", "cannot find your reverse",
-            "matching ptr", "ptr lookup"]),
+            "matching ptr", "ptr lookup", "unverifyable sending ip", "unverifiable sending ip"]),
         new("badreputation", ["poor reputation", "low reputation", "bad reputation", "sender reputation", "ip reputation",
             "reputation is too low", "domain reputation"]),
         new("virusdetected", ["virus found", "virus detected", "contains a virus", "infected with", "virus infected", "has a virus", "a virus was", "virus was found", "virus alert", "malware", "infected", "trojan", "worm detected", "contains a macro"]),
@@ -133,7 +152,7 @@ public static partial class ReasonRules
             "message size exceeded", "exceeds size limit", "size limit exceeded", "message length exceeds", "exceeded maximum message size",
             "message file too big", "message size too large", "exceeds maximum message size", "exceeds the maximum size",
             "maximum message size", "mail too large", "email too large", "exceeds the size limit", "larger than the maximum",
-            "exceeds fixed maximum message size", "message exceeds maximum"]),
+            "exceeds fixed maximum message size", "message exceeds maximum", "line limit exceeded"]),
         new("exceedlimit", ["message header size exceeds limit", "too many recipients", "exceeded the maximum number of recipients",
             "recipient limit", "address lists are too long"]),
         new("suspend", ["temporary locked", "temporarily locked", "account disabled", "account is blocked", "compte du destinataire est bloque", "account that you tried to reach is inactive", "account has been disabled", "account is disabled", "account is inactive", "account inactive",
@@ -164,15 +183,15 @@ public static partial class ReasonRules
             "unknown email address", "user invalid", "is not known", "no such address", "destination server rejected recipients",
             "there is no one", "not listed in domino directory", "not listed in public name",
             "does not have an account", "is not a valid e-mail", "recipient not valid", "rcpt to rejected", "no longer valid",
-            "is unavailable", "recipient no longer", "invalid-address", "unknown in local recipient table"]),
-        new("hostunknown", ["name lookup failure", "bad destination system", "host unknown", "unknown host", "host not found", "domain not found", "domain does not exist", "no such domain",
+            "is unavailable", "recipient no longer", "recipient address rejected: access denied", "invalid-address", "unknown in local recipient table"]),
+        new("hostunknown", ["dns lookup failure: host", "name lookup failure", "bad destination system", "host unknown", "unknown host", "host not found", "domain not found", "domain does not exist", "no such domain",
             "domain name not found", "name or service not known", "domain must exist", "illegal host/domain", "domain is not valid",
             "host or domain name not found", "mx records point to non-existent", "unrouteable mail domain", "unrouteable address", "domain may not exist", "domain is not reachable", "unknown domain",
             "no such host", "domain does not accept", "domain isn't in my list", "not a valid domain", "bad destination host",
             "domain lookup failed", "non-existent domain", "nonexistent domain", "host does not exist", "invalid domain", "domain not exist"]),
         new("notaccept", ["system not accepting network messages", "does not accept mail", "null mx", "does not accept email", "not accepting mail", "accepts no mail",
             "no mx record", "no mx found", "indicated no smtp service", "no mx host"]),
-        new("filtered", ["rejected by recipient", "refused by recipient", "blocked by recipient", "blocked by the recipient", "user reject",
+        new("filtered", ["each of the following recipients was rejected by", "rejected by recipient", "refused by recipient", "blocked by recipient", "blocked by the recipient", "user reject",
             "recipient has blocked", "recipient rejected your message", "has chosen to block", "message filtered", "filtered by",
             "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
             "user has blocked", "recipient's filter", "message rejected by user", "the recipient does not accept", "sender is blocked by the recipient",
@@ -384,6 +403,13 @@ public static partial class ReasonRules
             }
         }
 
+        // x.4.4 "unable to route" with the MX lookup named as what failed: the domain has no mail exchanger (notaccept).
+        if (status is not null && status.StartsWith('5') && status.EndsWith(".4.4", StringComparison.Ordinal)
+            && hits.Text is { } mxText && (mxText.Contains("mail exchanger", StringComparison.Ordinal)))
+        {
+            return new("notaccept", "text:no-mx", "status x.4.4 (unable to route) and the text says the MX lookup failed: the domain accepts no mail");
+        }
+
         // Exchange Online answers x.1.10 (null MX, RFC 7505) for any unknown recipient; its wording tells which one it is.
         if (statusReason == "notaccept" && status!.EndsWith(".1.10", StringComparison.Ordinal) && hits.Find("userunknown") is not null)
         {
@@ -424,7 +450,14 @@ public static partial class ReasonRules
             }
 
             // x.5.x (protocol status) is what MTAs answer at RCPT: it confirms the recipient stage too.
-            var recipientStage = command == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5');
+            var recipientStage = command == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5')
+                || ContainsAny(hits.Text, DirectoryPhrases);
+            if (reason == "userunknown" && command == "DATA" && HostDoesNotExist().IsMatch(hits.Text ?? ""))
+            {
+                // "553 mx.example.com does not exist": the subject that does not exist is a host name, not a mailbox.
+                return new("hostunknown", "text:host-does-not-exist", $"the {from} says a host name does not exist");
+            }
+
             if (reason == "userunknown" && statusReason != "userunknown" && !recipientStage)
             {
                 // RFC 5321: the address is judged at RCPT; a refusal of the message with this wording comes from a filter.
@@ -582,6 +615,28 @@ public static partial class ReasonRules
             return null;
         }
     }
+
+    private static bool ContainsAny(string? text, string[] phrases)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+
+        foreach (var phrase in phrases)
+        {
+            if (text.Contains(phrase, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A host name (dotted labels, no local part) followed by "does not exist".</summary>
+    [GeneratedRegex(@"(?<![@\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,} does not exist", RegexOptions.CultureInvariant)]
+    private static partial Regex HostDoesNotExist();
 
     private static ReasonDecision FromStatus(string status, string reason) =>
         new(reason, "status:" + status, $"enhanced status {status} (RFC 3463) means {reason}");
