@@ -70,7 +70,12 @@ public static partial class BounceClassifier
             return ClassificationResult.Failed("not a readable MIME message: " + ex.Message);
         }
 
-        return Classify(message);
+        // The message is ours: disposing it releases its entities now instead of through MimeKit's finalizers (which
+        // otherwise cost a finalizer-thread pass per entity for every message classified).
+        using (message)
+        {
+            return Classify(message);
+        }
     }
 
     /// <summary>Classifies an already parsed message.</summary>
@@ -81,7 +86,7 @@ public static partial class BounceClassifier
             var result = ClassifyCore(message);
             return result.Error is not null ? result : result with
             {
-                BounceMessageId = message.MessageId,
+                BounceMessageId = OriginalHeaders.MessageIdOf(message),
                 BounceDate = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date.UtcDateTime : null,
             };
         }
@@ -339,12 +344,29 @@ public static partial class BounceClassifier
             return null;
         }
 
-        var collapsed = CollapseWhitespace().Replace(diagnostic, " ").Trim();
-        return collapsed.Length > 1000 ? collapsed[..1000] : collapsed;
-    }
+        // Runs of whitespace become one space and the ends are trimmed, in one pass (a regex Replace allocated per match).
+        Span<char> buffer = diagnostic.Length <= 1024 ? stackalloc char[diagnostic.Length] : new char[diagnostic.Length];
+        var length = 0;
+        var space = false;
+        foreach (var c in diagnostic)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = true;
+                continue;
+            }
 
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex CollapseWhitespace();
+            if (space && length > 0)
+            {
+                buffer[length++] = ' ';
+            }
+
+            space = false;
+            buffer[length++] = c;
+        }
+
+        return new string(buffer[..Math.Min(length, 1000)]);
+    }
 
     // ---------------------------------------------------------------- auto-replies
 

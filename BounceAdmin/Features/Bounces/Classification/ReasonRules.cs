@@ -547,6 +547,11 @@ public static partial class ReasonRules
             return lower;
         }
 
+        if (!Continuation().IsMatch(lower.AsSpan(1)))
+        {
+            return lower;
+        }
+
         var first = lower[..1];
         var joined = Continuation().Replace(lower[1..], " ");
         return first + joined;
