@@ -341,7 +341,9 @@ public static partial class ReasonRules
             return null;
         }
 
-        var m = CommandPattern().Match(lowerText);
+        // The regex needs one of its lead-ins right before the command word; most texts have none, and "mail"/"data"
+        // are common words the regex would otherwise stop at and look behind from.
+        var m = lowerText.AsSpan().IndexOfAny(CommandLeadIns) >= 0 ? CommandPattern().Match(lowerText) : Match.Empty;
         if (!m.Success)
         {
             // A transcript line that starts with the command itself ("RCPT TO:<x>" then the refusal).
@@ -354,6 +356,10 @@ public static partial class ReasonRules
             : word.Contains("data", StringComparison.Ordinal) ? "DATA"
             : null;
     }
+
+    private static readonly SearchValues<string> CommandLeadIns = SearchValues.Create(
+        ["in reply to", "after", "did not like our", "does not like", "smtp:", "while sending", "response to", ">>>", "smtp command", "most progress was", "error after"],
+        StringComparison.Ordinal);
 
     // Anchored on the command word (rare in text) with the lead-in as a lookbehind, so the engine scans for the word, not for every lead-in letter.
     [GeneratedRegex(@"(?<=(in reply to|after|did not like our|does not like|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?)(?<cmd>rcpt|recipient|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
