@@ -93,6 +93,10 @@ public class ReasonRulesTests
     [InlineData("5.4.4", "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)", "notaccept")]
     [InlineData(null, "SMTP error from remote mail server after end of data: 553 mx.example.com does not exist", "hostunknown")]
     [InlineData(null, "There was an error delivering your mail. DNS lookup failure: host example.org not found", "hostunknown")]
+    [InlineData("5.1.0", "5.1.0 - Unknown address error 550-'5.2.2 <a@example.jp>... Rejected' (delivery attempts: 0)", "mailboxfull")]
+    [InlineData("5.1.351", "550 5.1.351 Remote server returned unknown recipient or mailbox unavailable -> 550 : User unknown", "filtered")]
+    [InlineData(null, "550 : User unknown", "filtered")]
+    [InlineData(null, "Delivery to the following recipients was aborted after 5.0 hour(s): * a@example.org", "expired")]
     [InlineData("5.7.1", "SMTP error from remote mail server after RCPT TO:<a@example.org>: 554 5.7.1 <a@example.org>: Recipient address rejected: Access denied", "userunknown")]
     public void Provider_codes_and_structure_name_the_reason(string? status, string diagnostic, string reason)
     {

@@ -229,7 +229,7 @@ public static partial class ReasonRules
             "timed out", "timeout", "queue too long", "in the queue too long", "giving up", "given up", "gave up", "have been unable to deliver",
             "was not delivered within", "delivery expired", "expired", "too long in queue", "retry limit", "undeliverable for",
             "could not deliver for", "delivery attempts", "unable to deliver for", "has been delayed", "not yet been delivered",
-            "retry period", "maximum time", "no further attempts", "could not be delivered within", "delivery has failed after"]),
+            "retry period", "maximum time", "was aborted after", "no further attempts", "could not be delivered within", "delivery has failed after"]),
         new("networkerror", ["name server reply", "nxdomain", "network error", "could not connect", "connection refused", "network is unreachable", "no route to host", "lost connection",
             "connection reset", "connection closed", "dns error", "dns lookup", "name server", "name service error", "host is unreachable",
             "unable to connect", "can't connect", "cannot connect", "too many hops", "loops back to myself", "mail loop", "routing loop",
@@ -384,6 +384,7 @@ public static partial class ReasonRules
             return new("delivered", "action:" + action, $"the report's Action is '{action}': a delivery confirmation, not a bounce");
         }
 
+        status = RemoteStatus(status, diagnostic);
         var statusReason = ReasonOfStatus(status);
         if (statusReason == "delivered")
         {
@@ -458,6 +459,14 @@ public static partial class ReasonRules
             // x.5.x (protocol status) is what MTAs answer at RCPT: it confirms the recipient stage too.
             var recipientStage = command == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5')
                 || ContainsAny(hits.Text, DirectoryPhrases);
+            if (reason == "userunknown" && NamelessUserUnknown().IsMatch(hits.Text ?? ""))
+            {
+                // "550 : User unknown": a refusal that names no address is not a directory lookup of this recipient but a
+                // receiving-side filter answering with that wording (the documented behaviour of au/KDDI's domain filter).
+                return new("filtered", "text:userunknown-no-address",
+                    $"the {from} says \"{phrase}\" without naming any address: a filter refused the message");
+            }
+
             if (reason == "userunknown" && command == "DATA" && HostDoesNotExist().IsMatch(hits.Text ?? ""))
             {
                 // "553 mx.example.com does not exist": the subject that does not exist is a host name, not a mailbox.
@@ -627,6 +636,30 @@ public static partial class ReasonRules
         }
     }
 
+    /// <summary>
+    /// RFC 3464 §2.3.6: the Diagnostic-Code is the remote server's actual reply, while a reporting MTA often puts only a
+    /// generic x.y.0 code in Status (Amazon SES: "5.1.0 - Unknown address error 550-'5.2.2 ... Mailbox Full'"). A specific
+    /// enhanced code inside the diagnostic is then the more precise status.
+    /// </summary>
+    private static string? RemoteStatus(string? status, string? diagnostic)
+    {
+        if (status is null || status.Length < 5 || !LooseCodes.Contains(status[2..]) || string.IsNullOrEmpty(diagnostic))
+        {
+            return status;
+        }
+
+        foreach (Match m in StatusCodePattern().Matches(diagnostic))
+        {
+            var code = m.Value;
+            if (code[0] == status[0] && code != status && !LooseCodes.Contains(code[2..]))
+            {
+                return code;
+            }
+        }
+
+        return status;
+    }
+
     private static bool ContainsAny(string? text, string[] phrases)
     {
         if (text is null)
@@ -644,6 +677,10 @@ public static partial class ReasonRules
 
         return false;
     }
+
+    /// <summary>A reply code (or Exchange's "->" before the remote reply, whose code the continuation join removed), then ": user unknown" with no address in between.</summary>
+    [GeneratedRegex(@"(?:\b[45][0-9][0-9]|->) ?: user unknown", RegexOptions.CultureInvariant)]
+    private static partial Regex NamelessUserUnknown();
 
     /// <summary>A host name (dotted labels, no local part) followed by "does not exist".</summary>
     [GeneratedRegex(@"(?<![@\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,} does not exist", RegexOptions.CultureInvariant)]
