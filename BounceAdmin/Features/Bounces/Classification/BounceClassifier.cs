@@ -62,6 +62,11 @@ public static partial class BounceClassifier
                 return ClassificationResult.Failed("empty message: the file has no bytes");
             }
 
+            if (StartsWithMboxSeparator(stream))
+            {
+                return ClassifyMbox(stream);
+            }
+
             var parser = new MimeParser(ParserOptions, stream, MimeFormat.Entity, persistent: false);
             message = parser.ParseMessage();
         }
@@ -76,6 +81,63 @@ public static partial class BounceClassifier
         {
             return Classify(message);
         }
+    }
+
+    /// <summary>Most messages one mbox-format input may hold; more is not a bounce file.</summary>
+    private const int MaxMboxMessages = 256;
+
+    /// <summary>True when a seekable stream starts with an mbox "From " separator line (RFC 4155); the position is kept.</summary>
+    private static bool StartsWithMboxSeparator(Stream stream)
+    {
+        if (!stream.CanSeek)
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[5];
+        var start = stream.Position;
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = start;
+        return read == head.Length && head.SequenceEqual("From "u8);
+    }
+
+    /// <summary>
+    /// A file that starts with an mbox "From " line may hold several messages (mail spools saved as one file, such as
+    /// consecutive delivery reports): all of them are classified and their recipients listed in order.
+    /// </summary>
+    private static ClassificationResult ClassifyMbox(Stream stream)
+    {
+        var parser = new MimeParser(ParserOptions, stream, MimeFormat.Mbox, persistent: false);
+        ClassificationResult? first = null;
+        List<ClassifiedRecipient>? all = null;
+        for (var count = 0; !parser.IsEndOfStream && count < MaxMboxMessages; count++)
+        {
+            ClassificationResult result;
+            using (var message = parser.ParseMessage())
+            {
+                result = Classify(message);
+            }
+
+            if (first is null)
+            {
+                first = result;
+                if (result.Error is not null)
+                {
+                    return result;
+                }
+
+                continue;
+            }
+
+            if (result.Error is null && result.Recipients.Count > 0)
+            {
+                all ??= [.. first.Recipients];
+                all.AddRange(result.Recipients);
+            }
+        }
+
+        return first is null ? ClassificationResult.Failed("empty mbox: no message after the separator line")
+            : all is null ? first : first with { Recipients = all };
     }
 
     /// <summary>Classifies an already parsed message.</summary>
