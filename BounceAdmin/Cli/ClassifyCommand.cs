@@ -29,8 +29,10 @@ public static class ClassifyCommand
 
         if (output is null)
         {
+            // Standard output is unbuffered: one write call per message would be one system call per message.
             await using var stdout = Console.OpenStandardOutput();
-            return await RunAsync(args, stdout, error);
+            await using var buffered = new BufferedStream(stdout, 1 << 16);
+            return await RunAsync(args, buffered, error);
         }
 
         using var buffer = new MemoryStream();
