@@ -17,6 +17,9 @@ public static class ClassifyCommand
     /// <summary>Messages classified per batch: bounds memory while every core works and output stays in input order.</summary>
     private const int BatchSize = 2048;
 
+    /// <summary>The first batch is small so the first lines appear right after start-up, not after 2,048 messages.</summary>
+    private const int FirstBatchSize = 64;
+
     /// <summary>Runs the command, writing JSON Lines to <paramref name="output"/> (standard output when null).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
@@ -29,8 +32,10 @@ public static class ClassifyCommand
 
         if (output is null)
         {
+            // Standard output is unbuffered: one write call per message would be one system call per message.
             await using var stdout = Console.OpenStandardOutput();
-            return await RunAsync(args, stdout, error);
+            await using var buffered = new BufferedStream(stdout, 1 << 16);
+            return await RunAsync(args, buffered, error);
         }
 
         using var buffer = new MemoryStream();
@@ -73,9 +78,9 @@ public static class ClassifyCommand
 
         var results = new byte[Math.Min(BatchSize, Math.Max(items.Count, 1))][];
         var failed = 0;
-        for (var start = 0; start < items.Count; start += BatchSize)
+        for (int start = 0, size = FirstBatchSize; start < items.Count; start += size, size = BatchSize)
         {
-            var count = Math.Min(BatchSize, items.Count - start);
+            var count = Math.Min(size, items.Count - start);
             var offset = start;
             Parallel.For(0, count, i =>
             {

@@ -54,6 +54,20 @@ public class BounceClassifierTests
     private static ClassificationResult Classify(string text) => BounceClassifier.Classify(Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\n")));
 
     [Fact]
+    public void Mbox_file_with_two_reports_gives_the_recipients_of_both()
+    {
+        var second = Dsn.Replace("alice@example.org", "carol@example.org", StringComparison.OrdinalIgnoreCase)
+            .Replace("Alice@Example.org", "carol@example.org", StringComparison.Ordinal);
+        var mbox = "From MAILER-DAEMON  Wed Oct 16 14:15:40 2013\n" + Dsn + "\n\nFrom MAILER-DAEMON  Wed Oct 16 14:16:40 2013\n" + second + "\n";
+
+        var result = Classify(mbox);
+
+        Assert.True(result.Succeeded);
+        Assert.Equal(["alice@example.org", "bob@example.org", "carol@example.org", "bob@example.org"], result.Recipients.Select(r => r.Recipient));
+        Assert.Equal("bounce-1@mx.example.net", result.BounceMessageId);
+    }
+
+    [Fact]
     public void Reads_every_recipient_of_an_rfc3464_report()
     {
         var result = Classify(Dsn);

@@ -73,6 +73,38 @@ public class ReasonRulesTests
         Assert.Equal(reason, decision.Reason);
     }
 
+    [Theory]
+    [InlineData("kijitora@example.org on 1/1/2010 The recipient name is not recognized MSEXCH:IMS:EX:SITE:SRV 0 (000C05A6) Unknown Recipient")]
+    [InlineData("Invalid final delivery userid: a@example.org Original message follows.")]
+    [InlineData("Your message wasn't delivered to a@example.org because the address couldn't be found.")]
+    [InlineData("554 delivery error: dd This user doesn't have a yahoo.com account (a@yahoo.com) [0] - mta1.mail.yahoo.com")]
+    public void Directory_lookup_wording_is_user_unknown_without_a_stage(string diagnostic)
+    {
+        // The same wording from a content filter ("No such user" after end of data) stays 'filtered' (test above).
+        var decision = ReasonRules.Decide(ReasonRules.FindStatus(diagnostic), ReasonRules.FindReplyCode(diagnostic), diagnostic, "failed");
+
+        Assert.Equal("userunknown", decision.Reason);
+    }
+
+    [Theory]
+    [InlineData(null, "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints", "badreputation")]
+    [InlineData("5.1.0", "550 5.1.0 <a@example.net> sender rejected. AUP#CDRBL", "blocked")]
+    [InlineData("5.2.0", "550 5.2.0 Mail rejete. Mail rejected. OFR_506 [506]", "spamdetected")]
+    [InlineData("5.4.4", "Sorry, I couldn't find a mail exchanger or IP address. (#5.4.4)", "notaccept")]
+    [InlineData(null, "SMTP error from remote mail server after end of data: 553 mx.example.com does not exist", "hostunknown")]
+    [InlineData(null, "There was an error delivering your mail. DNS lookup failure: host example.org not found", "hostunknown")]
+    [InlineData("5.1.0", "5.1.0 - Unknown address error 550-'5.2.2 <a@example.jp>... Rejected' (delivery attempts: 0)", "mailboxfull")]
+    [InlineData("5.1.351", "550 5.1.351 Remote server returned unknown recipient or mailbox unavailable -> 550 : User unknown", "filtered")]
+    [InlineData(null, "550 : User unknown", "filtered")]
+    [InlineData(null, "Delivery to the following recipients was aborted after 5.0 hour(s): * a@example.org", "expired")]
+    [InlineData("5.7.1", "SMTP error from remote mail server after RCPT TO:<a@example.org>: 554 5.7.1 <a@example.org>: Recipient address rejected: Access denied", "userunknown")]
+    public void Provider_codes_and_structure_name_the_reason(string? status, string diagnostic, string reason)
+    {
+        var decision = ReasonRules.Decide(status ?? ReasonRules.FindStatus(diagnostic), ReasonRules.FindReplyCode(diagnostic), diagnostic, "failed");
+
+        Assert.Equal(reason, decision.Reason);
+    }
+
     [Fact]
     public void Sender_refusal_status_beats_generic_does_not_exist_wording()
     {

@@ -62,6 +62,11 @@ public static partial class BounceClassifier
                 return ClassificationResult.Failed("empty message: the file has no bytes");
             }
 
+            if (StartsWithMboxSeparator(stream))
+            {
+                return ClassifyMbox(stream);
+            }
+
             var parser = new MimeParser(ParserOptions, stream, MimeFormat.Entity, persistent: false);
             message = parser.ParseMessage();
         }
@@ -70,7 +75,69 @@ public static partial class BounceClassifier
             return ClassificationResult.Failed("not a readable MIME message: " + ex.Message);
         }
 
-        return Classify(message);
+        // The message is ours: disposing it releases its entities now instead of through MimeKit's finalizers (which
+        // otherwise cost a finalizer-thread pass per entity for every message classified).
+        using (message)
+        {
+            return Classify(message);
+        }
+    }
+
+    /// <summary>Most messages one mbox-format input may hold; more is not a bounce file.</summary>
+    private const int MaxMboxMessages = 256;
+
+    /// <summary>True when a seekable stream starts with an mbox "From " separator line (RFC 4155); the position is kept.</summary>
+    private static bool StartsWithMboxSeparator(Stream stream)
+    {
+        if (!stream.CanSeek)
+        {
+            return false;
+        }
+
+        Span<byte> head = stackalloc byte[5];
+        var start = stream.Position;
+        var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        stream.Position = start;
+        return read == head.Length && head.SequenceEqual("From "u8);
+    }
+
+    /// <summary>
+    /// A file that starts with an mbox "From " line may hold several messages (mail spools saved as one file, such as
+    /// consecutive delivery reports): all of them are classified and their recipients listed in order.
+    /// </summary>
+    private static ClassificationResult ClassifyMbox(Stream stream)
+    {
+        var parser = new MimeParser(ParserOptions, stream, MimeFormat.Mbox, persistent: false);
+        ClassificationResult? first = null;
+        List<ClassifiedRecipient>? all = null;
+        for (var count = 0; !parser.IsEndOfStream && count < MaxMboxMessages; count++)
+        {
+            ClassificationResult result;
+            using (var message = parser.ParseMessage())
+            {
+                result = Classify(message);
+            }
+
+            if (first is null)
+            {
+                first = result;
+                if (result.Error is not null)
+                {
+                    return result;
+                }
+
+                continue;
+            }
+
+            if (result.Error is null && result.Recipients.Count > 0)
+            {
+                all ??= [.. first.Recipients];
+                all.AddRange(result.Recipients);
+            }
+        }
+
+        return first is null ? ClassificationResult.Failed("empty mbox: no message after the separator line")
+            : all is null ? first : first with { Recipients = all };
     }
 
     /// <summary>Classifies an already parsed message.</summary>
@@ -81,7 +148,7 @@ public static partial class BounceClassifier
             var result = ClassifyCore(message);
             return result.Error is not null ? result : result with
             {
-                BounceMessageId = message.MessageId,
+                BounceMessageId = OriginalHeaders.MessageIdOf(message),
                 BounceDate = message.Headers.Contains(HeaderId.Date) && message.Date != DateTimeOffset.MinValue ? message.Date.UtcDateTime : null,
             };
         }
@@ -339,12 +406,29 @@ public static partial class BounceClassifier
             return null;
         }
 
-        var collapsed = CollapseWhitespace().Replace(diagnostic, " ").Trim();
-        return collapsed.Length > 1000 ? collapsed[..1000] : collapsed;
-    }
+        // Runs of whitespace become one space and the ends are trimmed, in one pass (a regex Replace allocated per match).
+        Span<char> buffer = diagnostic.Length <= 1024 ? stackalloc char[diagnostic.Length] : new char[diagnostic.Length];
+        var length = 0;
+        var space = false;
+        foreach (var c in diagnostic)
+        {
+            if (char.IsWhiteSpace(c))
+            {
+                space = true;
+                continue;
+            }
 
-    [GeneratedRegex(@"\s+")]
-    private static partial Regex CollapseWhitespace();
+            if (space && length > 0)
+            {
+                buffer[length++] = ' ';
+            }
+
+            space = false;
+            buffer[length++] = c;
+        }
+
+        return new string(buffer[..Math.Min(length, 1000)]);
+    }
 
     // ---------------------------------------------------------------- auto-replies
 

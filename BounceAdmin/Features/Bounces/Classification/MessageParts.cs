@@ -39,7 +39,9 @@ internal sealed partial class MessageParts
     {
         var result = new MessageParts();
         var plain = new StringBuilder();
-        var html = new StringBuilder();
+        // HTML parts are decoded only when there is no plain text at all (their text is then the only text): decoding
+        // them means MimeKit's HTML charset sniffing and a tag strip, wasted work whenever a text/plain part exists.
+        List<TextPart>? htmlParts = null;
         var stack = new Stack<(MimeEntity Entity, int Depth)>();
         if (message.Body is not null)
         {
@@ -85,23 +87,21 @@ internal sealed partial class MessageParts
                     result.Original ??= part.Message;
                     break;
                 case TextPart text when !text.IsAttachment || text.ContentType.IsMimeType("text", "plain"):
-                    var target = text.IsHtml ? html : plain;
-                    if (target.Length < MaxChars)
+                    if (text.IsHtml)
+                    {
+                        (htmlParts ??= []).Add(text);
+                    }
+                    else if (plain.Length < MaxChars)
                     {
                         var value = SafeText(text);
-                        if (text.IsHtml)
-                        {
-                            value = WebUtility.HtmlDecode(Tags().Replace(value, " "));
-                        }
-
-                        target.Append(value.Length > MaxChars ? value[..MaxChars] : value).Append('\n');
+                        plain.Append(value.Length > MaxChars ? value[..MaxChars] : value).Append('\n');
                     }
 
                     break;
             }
         }
 
-        var all = plain.Length > 0 ? plain.ToString() : html.ToString();
+        var all = plain.Length > 0 || htmlParts is null ? plain.ToString() : HtmlText(htmlParts);
         result.Text = all;
         var cut = FindOriginalMarker(all);
         result.BounceText = cut >= 0 ? all[..cut] : all;
@@ -110,6 +110,23 @@ internal sealed partial class MessageParts
     }
 
     private const int MaxChars = 64 * 1024;
+
+    private static string HtmlText(List<TextPart> htmlParts)
+    {
+        var html = new StringBuilder();
+        foreach (var part in htmlParts)
+        {
+            if (html.Length >= MaxChars)
+            {
+                break;
+            }
+
+            var value = WebUtility.HtmlDecode(Tags().Replace(SafeText(part), " "));
+            html.Append(value.Length > MaxChars ? value[..MaxChars] : value).Append('\n');
+        }
+
+        return html.ToString();
+    }
 
     private static string SafeText(TextPart part)
     {
@@ -203,7 +220,7 @@ internal sealed partial class OriginalHeaders
             var recipients = original.To.Mailboxes.ToList();
             return new OriginalHeaders
             {
-                MessageId = original.MessageId,
+                MessageId = MessageIdOf(original),
                 To = recipients.Count == 1 ? Addresses.Clean(recipients[0].Address) : null,
                 From = Addresses.Clean(original.From.Mailboxes.FirstOrDefault()?.Address),
                 Subject = original.Subject,
@@ -245,6 +262,35 @@ internal sealed partial class OriginalHeaders
         };
     }
 
+    /// <summary>
+    /// The Message-ID of <paramref name="message"/> without angle brackets. A plain "&lt;local@domain&gt;" value is read
+    /// directly; anything else (comments, quoting, folding) goes through MimeKit's full RFC 5322 msg-id parser, which is
+    /// much slower and only needed for those.
+    /// </summary>
+    public static string? MessageIdOf(MimeMessage message)
+    {
+        var raw = message.Headers[HeaderId.MessageId];
+        if (raw is null)
+        {
+            return null;
+        }
+
+        var value = raw.AsSpan().Trim();
+        if (value.Length > 2 && value[0] == '<' && value[^1] == '>')
+        {
+            var inner = value[1..^1];
+            var at = inner.IndexOf('@');
+            if (at > 0 && at < inner.Length - 1 && inner.IndexOfAny(MsgIdSpecials) < 0)
+            {
+                return inner.ToString();
+            }
+        }
+
+        return message.MessageId;
+    }
+
+    private static readonly SearchValues<char> MsgIdSpecials = SearchValues.Create("<>()\"\\[] \t\r\n,;:");
+
     private static string? HeaderValue(ReadOnlySpan<char> line, string name) =>
         line.StartsWith(name, StringComparison.OrdinalIgnoreCase) ? line[name.Length..].Trim().ToString() : null;
 
@@ -260,6 +306,8 @@ internal sealed partial class OriginalHeaders
 internal static partial class Addresses
 {
     /// <summary>A bare address: lower case, no "rfc822;" prefix, brackets, quotes or trailing punctuation; null when not an address.</summary>
+    private static readonly char[] AddressPunctuation = ['"', '\'', '.', ',', ':', ';', '(', ')', '[', ']', ' '];
+
     public static string? Clean(string? value)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -281,7 +329,7 @@ internal static partial class Addresses
             s = gt > lt ? s[(lt + 1)..gt] : s[(lt + 1)..];
         }
 
-        s = s.Trim().Trim('"', '\'', '.', ',', ':', ';', '(', ')', '[', ']', ' ');
+        s = s.Trim().Trim(AddressPunctuation);
         var at = s.LastIndexOf('@');
         if (at <= 0 || at == s.Length - 1 || s.AsSpan().ContainsAny(' ', '\t', '\n'))
         {

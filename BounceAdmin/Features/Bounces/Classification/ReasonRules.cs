@@ -65,6 +65,25 @@ public static partial class ReasonRules
     [
         ("spam classification", "spamdetected"), ("banned sending ip", "blocked"), ("content presents a potential", "policyviolation"),
         ("not accepted for policy reasons", "policyviolation"),
+        // Yahoo's documented [TSS04] deferral: "temporarily deferred due to unexpected volume or user complaints" is about
+        // the sending IP's reputation (Yahoo Sender Hub error codes).
+        ("due to unexpected volume or user complaints", "badreputation"),
+        // Cox's documented error codes: AUP#CDRBL is the refusal of a sending IP listed in Cox's own RBL.
+        ("aup#cdrbl", "blocked"),
+        // Orange (France Telecom) documented code OFR_506: message refused as spam.
+        ("ofr_506", "spamdetected"),
+    ];
+
+    /// <summary>
+    /// "Unknown user" wordings that only the recipient's own mail store writes from its directory lookup (so they are
+    /// recipient-stage refusals even without a status code or an "in reply to RCPT TO"): Exchange's IMS NDR, IMail's
+    /// "Invalid final delivery userid", Verizon's MMS gateway, Google's "address couldn't be found", Yahoo's 554 "dd" code.
+    /// </summary>
+    private static readonly string[] DirectoryPhrases =
+    [
+        "the recipient name is not recognized", "invalid final delivery userid", "no valid recipients for this mm",
+        "because the address couldn't be found", "delivery error: dd this user doesn't have",
+        "unknown user: ",
     ];
 
     /// <summary>Reasons checked first, in this order: each wins when its status code or its wording is present.</summary>
@@ -114,7 +133,7 @@ public static partial class ReasonRules
         new("requireptr", ["mismatches client ip", "reverse dns", "reverse lookup", "ptr record", "no ptr", "rdns", "reverse hostname", "cannot find your hostname",
             "cannot resolve your address", "unresolvable address", "ip name lookup failed", "reverse address", "forward-confirmed",
             "not have reverse", "does not resolve to", "no reverse", "hostname lookup failed", "cannot find your reverse",
-            "matching ptr", "ptr lookup"]),
+            "matching ptr", "ptr lookup", "unverifyable sending ip", "unverifiable sending ip"]),
         new("badreputation", ["poor reputation", "low reputation", "bad reputation", "sender reputation", "ip reputation",
             "reputation is too low", "domain reputation"]),
         new("virusdetected", ["virus found", "virus detected", "contains a virus", "infected with", "virus infected", "has a virus", "a virus was", "virus was found", "virus alert", "malware", "infected", "trojan", "worm detected", "contains a macro"]),
@@ -133,7 +152,7 @@ public static partial class ReasonRules
             "message size exceeded", "exceeds size limit", "size limit exceeded", "message length exceeds", "exceeded maximum message size",
             "message file too big", "message size too large", "exceeds maximum message size", "exceeds the maximum size",
             "maximum message size", "mail too large", "email too large", "exceeds the size limit", "larger than the maximum",
-            "exceeds fixed maximum message size", "message exceeds maximum"]),
+            "exceeds fixed maximum message size", "message exceeds maximum", "line limit exceeded"]),
         new("exceedlimit", ["message header size exceeds limit", "too many recipients", "exceeded the maximum number of recipients",
             "recipient limit", "address lists are too long"]),
         new("suspend", ["temporary locked", "temporarily locked", "account disabled", "account is blocked", "compte du destinataire est bloque", "account that you tried to reach is inactive", "account has been disabled", "account is disabled", "account is inactive", "account inactive",
@@ -164,15 +183,15 @@ public static partial class ReasonRules
             "unknown email address", "user invalid", "is not known", "no such address", "destination server rejected recipients",
             "there is no one", "not listed in domino directory", "not listed in public name",
             "does not have an account", "is not a valid e-mail", "recipient not valid", "rcpt to rejected", "no longer valid",
-            "is unavailable", "recipient no longer", "invalid-address", "unknown in local recipient table"]),
-        new("hostunknown", ["name lookup failure", "bad destination system", "host unknown", "unknown host", "host not found", "domain not found", "domain does not exist", "no such domain",
+            "is unavailable", "recipient no longer", "recipient address rejected: access denied", "invalid-address", "unknown in local recipient table"]),
+        new("hostunknown", ["dns lookup failure: host", "name lookup failure", "bad destination system", "host unknown", "unknown host", "host not found", "domain not found", "domain does not exist", "no such domain",
             "domain name not found", "name or service not known", "domain must exist", "illegal host/domain", "domain is not valid",
             "host or domain name not found", "mx records point to non-existent", "unrouteable mail domain", "unrouteable address", "domain may not exist", "domain is not reachable", "unknown domain",
             "no such host", "domain does not accept", "domain isn't in my list", "not a valid domain", "bad destination host",
             "domain lookup failed", "non-existent domain", "nonexistent domain", "host does not exist", "invalid domain", "domain not exist"]),
         new("notaccept", ["system not accepting network messages", "does not accept mail", "null mx", "does not accept email", "not accepting mail", "accepts no mail",
             "no mx record", "no mx found", "indicated no smtp service", "no mx host"]),
-        new("filtered", ["rejected by recipient", "refused by recipient", "blocked by recipient", "blocked by the recipient", "user reject",
+        new("filtered", ["each of the following recipients was rejected by", "rejected by recipient", "refused by recipient", "blocked by recipient", "blocked by the recipient", "user reject",
             "recipient has blocked", "recipient rejected your message", "has chosen to block", "message filtered", "filtered by",
             "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
             "user has blocked", "recipient's filter", "message rejected by user", "the recipient does not accept", "sender is blocked by the recipient",
@@ -210,7 +229,7 @@ public static partial class ReasonRules
             "timed out", "timeout", "queue too long", "in the queue too long", "giving up", "given up", "gave up", "have been unable to deliver",
             "was not delivered within", "delivery expired", "expired", "too long in queue", "retry limit", "undeliverable for",
             "could not deliver for", "delivery attempts", "unable to deliver for", "has been delayed", "not yet been delivered",
-            "retry period", "maximum time", "no further attempts", "could not be delivered within", "delivery has failed after"]),
+            "retry period", "maximum time", "was aborted after", "no further attempts", "could not be delivered within", "delivery has failed after"]),
         new("networkerror", ["name server reply", "nxdomain", "network error", "could not connect", "connection refused", "network is unreachable", "no route to host", "lost connection",
             "connection reset", "connection closed", "dns error", "dns lookup", "name server", "name service error", "host is unreachable",
             "unable to connect", "can't connect", "cannot connect", "too many hops", "loops back to myself", "mail loop", "routing loop",
@@ -322,7 +341,9 @@ public static partial class ReasonRules
             return null;
         }
 
-        var m = CommandPattern().Match(lowerText);
+        // The regex needs one of its lead-ins right before the command word; most texts have none, and "mail"/"data"
+        // are common words the regex would otherwise stop at and look behind from.
+        var m = lowerText.AsSpan().IndexOfAny(CommandLeadIns) >= 0 ? CommandPattern().Match(lowerText) : Match.Empty;
         if (!m.Success)
         {
             // A transcript line that starts with the command itself ("RCPT TO:<x>" then the refusal).
@@ -335,6 +356,10 @@ public static partial class ReasonRules
             : word.Contains("data", StringComparison.Ordinal) ? "DATA"
             : null;
     }
+
+    private static readonly SearchValues<string> CommandLeadIns = SearchValues.Create(
+        ["in reply to", "after", "did not like our", "does not like", "smtp:", "while sending", "response to", ">>>", "smtp command", "most progress was", "error after"],
+        StringComparison.Ordinal);
 
     // Anchored on the command word (rare in text) with the lead-in as a lookbehind, so the engine scans for the word, not for every lead-in letter.
     [GeneratedRegex(@"(?<=(in reply to|after|did not like our|does not like|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?)(?<cmd>rcpt|recipient|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
@@ -359,6 +384,7 @@ public static partial class ReasonRules
             return new("delivered", "action:" + action, $"the report's Action is '{action}': a delivery confirmation, not a bounce");
         }
 
+        status = RemoteStatus(status, diagnostic);
         var statusReason = ReasonOfStatus(status);
         if (statusReason == "delivered")
         {
@@ -382,6 +408,13 @@ public static partial class ReasonRules
                 hits = new RuleHits(lowerContext);
                 from = "bounce text";
             }
+        }
+
+        // x.4.4 "unable to route" with the MX lookup named as what failed: the domain has no mail exchanger (notaccept).
+        if (status is not null && status.StartsWith('5') && status.EndsWith(".4.4", StringComparison.Ordinal)
+            && hits.Text is { } mxText && (mxText.Contains("mail exchanger", StringComparison.Ordinal)))
+        {
+            return new("notaccept", "text:no-mx", "status x.4.4 (unable to route) and the text says the MX lookup failed: the domain accepts no mail");
         }
 
         // Exchange Online answers x.1.10 (null MX, RFC 7505) for any unknown recipient; its wording tells which one it is.
@@ -424,7 +457,22 @@ public static partial class ReasonRules
             }
 
             // x.5.x (protocol status) is what MTAs answer at RCPT: it confirms the recipient stage too.
-            var recipientStage = command == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5');
+            var recipientStage = command == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5')
+                || ContainsAny(hits.Text, DirectoryPhrases);
+            if (reason == "userunknown" && NamelessUserUnknown().IsMatch(hits.Text ?? ""))
+            {
+                // "550 : User unknown": a refusal that names no address is not a directory lookup of this recipient but a
+                // receiving-side filter answering with that wording (the documented behaviour of au/KDDI's domain filter).
+                return new("filtered", "text:userunknown-no-address",
+                    $"the {from} says \"{phrase}\" without naming any address: a filter refused the message");
+            }
+
+            if (reason == "userunknown" && command == "DATA" && HostDoesNotExist().IsMatch(hits.Text ?? ""))
+            {
+                // "553 mx.example.com does not exist": the subject that does not exist is a host name, not a mailbox.
+                return new("hostunknown", "text:host-does-not-exist", $"the {from} says a host name does not exist");
+            }
+
             if (reason == "userunknown" && statusReason != "userunknown" && !recipientStage)
             {
                 // RFC 5321: the address is judged at RCPT; a refusal of the message with this wording comes from a filter.
@@ -514,6 +562,11 @@ public static partial class ReasonRules
             return lower;
         }
 
+        if (!Continuation().IsMatch(lower.AsSpan(1)))
+        {
+            return lower;
+        }
+
         var first = lower[..1];
         var joined = Continuation().Replace(lower[1..], " ");
         return first + joined;
@@ -582,6 +635,56 @@ public static partial class ReasonRules
             return null;
         }
     }
+
+    /// <summary>
+    /// RFC 3464 §2.3.6: the Diagnostic-Code is the remote server's actual reply, while a reporting MTA often puts only a
+    /// generic x.y.0 code in Status (Amazon SES: "5.1.0 - Unknown address error 550-'5.2.2 ... Mailbox Full'"). A specific
+    /// enhanced code inside the diagnostic is then the more precise status.
+    /// </summary>
+    private static string? RemoteStatus(string? status, string? diagnostic)
+    {
+        if (status is null || status.Length < 5 || !LooseCodes.Contains(status[2..]) || string.IsNullOrEmpty(diagnostic))
+        {
+            return status;
+        }
+
+        foreach (Match m in StatusCodePattern().Matches(diagnostic))
+        {
+            var code = m.Value;
+            if (code[0] == status[0] && code != status && !LooseCodes.Contains(code[2..]))
+            {
+                return code;
+            }
+        }
+
+        return status;
+    }
+
+    private static bool ContainsAny(string? text, string[] phrases)
+    {
+        if (text is null)
+        {
+            return false;
+        }
+
+        foreach (var phrase in phrases)
+        {
+            if (text.Contains(phrase, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>A reply code (or Exchange's "->" before the remote reply, whose code the continuation join removed), then ": user unknown" with no address in between.</summary>
+    [GeneratedRegex(@"(?:\b[45][0-9][0-9]|->) ?: user unknown", RegexOptions.CultureInvariant)]
+    private static partial Regex NamelessUserUnknown();
+
+    /// <summary>A host name (dotted labels, no local part) followed by "does not exist".</summary>
+    [GeneratedRegex(@"(?<![@\w.-])(?:[a-z0-9-]+\.)+[a-z]{2,} does not exist", RegexOptions.CultureInvariant)]
+    private static partial Regex HostDoesNotExist();
 
     private static ReasonDecision FromStatus(string status, string reason) =>
         new(reason, "status:" + status, $"enhanced status {status} (RFC 3463) means {reason}");
