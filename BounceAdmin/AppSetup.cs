@@ -15,6 +15,19 @@ public static class AppSetup
 {
     public const string DefaultConnectionString = "Data Source=bounceadmin.db";
 
+    /// <summary>Builds, prepares and runs the web app until it is stopped.</summary>
+    public static async Task<int> RunWebAppAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.AddBounceAdmin();
+
+        var app = builder.Build();
+        await app.PrepareDatabaseAsync();
+        app.MapBounceAdmin();
+        await app.RunAsync();
+        return 0;
+    }
+
     public static WebApplicationBuilder AddBounceAdmin(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
