@@ -278,7 +278,8 @@ namespace BounceAdmin.Data.Migrations
 
                     b.HasKey("Day", "Domain");
 
-                    b.HasIndex("Domain", "Day");
+                    b.HasIndex("Domain", "Day", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9")
+                        .HasDatabaseName("IX_DomainDailyStats_Domain_Day_Counts");
 
                     b.ToTable("DomainDailyStats", (string)null);
                 });

@@ -32,9 +32,9 @@ namespace BounceAdmin.Data.Migrations
                 });
 
             migrationBuilder.CreateIndex(
-                name: "IX_DomainDailyStats_Domain_Day",
+                name: "IX_DomainDailyStats_Domain_Day_Counts",
                 table: "DomainDailyStats",
-                columns: new[] { "Domain", "Day" });
+                columns: new[] { "Domain", "Day", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9" });
         }
 
         /// <inheritdoc />

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BounceAdmin.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128081918_DomainHealth")]
+    [Migration("20261128084438_DomainHealth")]
     partial class DomainHealth
     {
         /// <inheritdoc />
@@ -281,7 +281,8 @@ namespace BounceAdmin.Data.Migrations
 
                     b.HasKey("Day", "Domain");
 
-                    b.HasIndex("Domain", "Day");
+                    b.HasIndex("Domain", "Day", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9")
+                        .HasDatabaseName("IX_DomainDailyStats_Domain_Day_Counts");
 
                     b.ToTable("DomainDailyStats", (string)null);
                 });
