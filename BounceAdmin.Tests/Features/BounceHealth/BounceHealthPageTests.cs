@@ -2,6 +2,8 @@ using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Identity;
 using BounceAdmin.Tests.TestInfrastructure;
 using Bunit;
+using Microsoft.AspNetCore.Components;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BounceAdmin.Tests.Features.BounceHealth;
 
@@ -42,6 +44,25 @@ public sealed class BounceHealthPageTests : BunitTestBase
         Assert.Equal("/bounces?domain=spiky.com&from=2026-11-18&to=2026-11-18&kind=Hard",
             cut.Find("[data-testid=incident-link]").GetAttribute("href"));
         Assert.Empty(cut.FindAll("[data-testid=loading]"));
+    }
+
+    [Fact]
+    public void TheUrlSetsACustomRangeAndTheDomainOfTheSeries()
+    {
+        SignInAs(Roles.Manager);
+        Seed();
+        Ctx.Services.GetRequiredService<NavigationManager>()
+            .NavigateTo("/reports/bounce-health?preset=custom&from=2026-11-10&to=2026-11-18&domain=spiky.com");
+
+        var cut = Ctx.Render<BounceHealthPage>();
+
+        cut.WaitForAssertion(() => Assert.Equal(9, cut.Find("[data-testid=rates-table]").QuerySelectorAll("tbody tr").Length));
+        Assert.Contains("for spiky.com", cut.Find("#series-heading").TextContent);
+        var lastRow = cut.Find("[data-testid=rates-table]").QuerySelectorAll("tbody tr").Last();
+        Assert.Contains("2026-11-18", lastRow.TextContent);
+        Assert.Contains("25.0 %", lastRow.TextContent);   // spiky.com's own day, not the overall rate
+        Assert.Contains("/bounces?domain=spiky.com&from=2026-11-10&to=2026-11-18",
+            cut.FindAll("[data-testid=domain-row] a").Select(a => a.GetAttribute("href")));
     }
 
     [Fact]
