@@ -66,6 +66,22 @@ public sealed class BounceHealthPageTests : BunitTestBase
     }
 
     [Fact]
+    public void ADomainsSeriesButtonShowsThatDomainsDailySeries()
+    {
+        SignInAs(Roles.Manager);
+        Seed();
+        var cut = Ctx.Render<BounceHealthPage>();
+        cut.WaitForAssertion(() => Assert.Equal(2, cut.FindAll("[data-testid=show-series]").Count));
+
+        cut.Find("[aria-label='Show the daily series of spiky.com']").Click();
+
+        cut.WaitForAssertion(() => Assert.Contains("for spiky.com", cut.Find("#series-heading").TextContent));
+        Assert.EndsWith("domain=spiky.com", Ctx.Services.GetRequiredService<NavigationManager>().Uri);
+        var spikeDay = cut.Find("[data-testid=rates-table]").QuerySelectorAll("tbody tr").Single(r => r.TextContent.Contains("2026-11-18"));
+        Assert.Contains("25.0 %", spikeDay.TextContent); // the domain's own rate that day, not the overall one
+    }
+
+    [Fact]
     public void AnEmptyFrameShowsAHint()
     {
         SignInAs(Roles.Admin);
