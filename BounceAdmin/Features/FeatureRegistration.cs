@@ -1,4 +1,5 @@
 using BounceAdmin.Features.Admin;
+using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Features.Bounces;
 using BounceAdmin.Features.Health;
 using BounceAdmin.Features.People;
@@ -14,6 +15,7 @@ public static class FeatureRegistration
         services.AddPeople();
         services.AddBounces();
         services.AddReports();
+        services.AddBounceHealth();
         services.AddAdmin();
         services.AddScoped<BounceAdmin.Features.DemoData.DemoDataSeeder>();
         return services;

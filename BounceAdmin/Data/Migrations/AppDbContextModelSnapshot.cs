@@ -243,6 +243,47 @@ namespace BounceAdmin.Data.Migrations
                     b.ToTable("BounceEvents");
                 });
 
+            modelBuilder.Entity("BounceAdmin.Data.Entities.DomainDailyStat", b =>
+                {
+                    b.Property<DateTime>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Domain")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Category1")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Category2")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Category3")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Category4")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Category9")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HardBounced")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SoftBounced")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "Domain");
+
+                    b.HasIndex("Domain", "Day", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9")
+                        .HasDatabaseName("IX_DomainDailyStats_Domain_Day_Counts");
+
+                    b.ToTable("DomainDailyStats", (string)null);
+                });
+
             modelBuilder.Entity("BounceAdmin.Data.Entities.Email", b =>
                 {
                     b.Property<int>("Id")

@@ -232,26 +232,17 @@ public sealed class FallbackBenchScenarios(IDbContextFactory<AppDbContext> dbFac
         return rows.Count == 0 ? 0 : rows[0].Total;
     }
 
-    /// <summary>Sends per receiving domain (a join of the frame's sends with their people) and bounces per domain.</summary>
+    /// <summary>
+    /// The bounce-health page's load through the app's service (from the DomainDailyStats aggregate): the ranked domains,
+    /// the overall daily series and the incidents of the frame; returns the number of domains.
+    /// </summary>
     public async Task<int> GetDomainHealthAsync(DateTime from, DateTime to, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var sends = await db.Sends.AsNoTracking()
-            .Where(s => s.SentAt >= from && s.SentAt < to)
-            .GroupBy(s => s.Person!.EmailDomain)
-            .Select(g => new { Domain = g.Key, Sent = g.Count() })
-            .ToListAsync(ct);
-        var bounces = await db.BounceEvents.AsNoTracking()
-            .Where(b => b.OccurredAt >= from && b.OccurredAt < to && b.Kind != BounceKind.None)
-            .GroupBy(b => b.RecipientDomain)
-            .Select(g => new { Domain = g.Key, Hard = g.Count(b => b.Kind == BounceKind.Hard), Soft = g.Count(b => b.Kind == BounceKind.Soft) })
-            .ToListAsync(ct);
-        var byDomain = bounces.ToDictionary(b => b.Domain);
-        var merged = sends.Where(s => s.Domain is not null)
-            .Select(s => (s.Domain, s.Sent, Hard: byDomain.TryGetValue(s.Domain!, out var b) ? b.Hard : 0, Soft: b?.Soft ?? 0))
-            .OrderByDescending(d => d.Sent)
-            .ToList();
-        return merged.Count;
+        var health = new BounceHealth.BounceHealthService(dbFactory, Identity.FixedCurrentUser.For("bench", Identity.Roles.Manager));
+        var top = await health.GetTopDomainsAsync(from, to, BounceHealth.DomainRanking.Sends, 10, ct);
+        await health.GetDailySeriesAsync(from, to, null, ct);
+        await health.GetIncidentsAsync(from, to, null, ct);
+        return top.DomainCount;
     }
 
     /// <summary>The per-send and per-pair CTEs; the email filter is only written when set, so SQLite can seek on it.</summary>

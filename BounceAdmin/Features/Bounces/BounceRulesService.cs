@@ -73,6 +73,9 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
             return await ApplyManyAsync(inputs, ct, isRetry: true);
         }
 
+        // Domain health counts every stored bounce in the same transaction, so the aggregate never drifts from the
+        // events (a duplicate stores no event and counts nothing; a re-match later does not count again).
+        await BounceHealth.DomainStatsWriter.CountBouncesAsync(db, applied.Where(a => a.Event is not null).Select(a => a.Event!), ct);
         await tx.CommitAsync(ct);
         return applied.Select(a => a.Event is null ? a.Result : a.Result with { BounceEventId = a.Event.Id }).ToList();
     }

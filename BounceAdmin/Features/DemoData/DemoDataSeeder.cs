@@ -131,6 +131,12 @@ public sealed class DemoDataSeeder(
             await rules.ApplyManyAsync(inputs.GetRange(i, Math.Min(BounceChunk, inputs.Count - i)), ct);
         }
 
+        // The sends went in as a bulk load (no per-send increments), so domain health is rebuilt once from the rows.
+        await using (var stats = await dbFactory.CreateDbContextAsync(ct))
+        {
+            await BounceHealth.DomainStatsWriter.RebuildAsync(stats, ct);
+        }
+
         watch.Stop();
         var summary = new DemoDataSummary(plan.People.Count, Programs.Length, Schedule.Length, sends, events, inputs.Count, watch.Elapsed);
         logger.LogInformation(

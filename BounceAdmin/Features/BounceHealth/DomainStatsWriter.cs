@@ -1,0 +1,131 @@
+using BounceAdmin.Data;
+using BounceAdmin.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+namespace BounceAdmin.Features.BounceHealth;
+
+/// <summary>
+/// Keeps the <see cref="DomainDailyStat"/> aggregate: increments in the caller's transaction (so a rolled-back bounce
+/// is never counted) and a full rebuild from Sends + People and BounceEvents (after a bulk load). The increments are
+/// upserts (<c>INSERT … ON CONFLICT DO UPDATE</c>, SQLite ≥ 3.24 and PostgreSQL), so two writers adding to the same
+/// day and domain both count.
+/// </summary>
+public static class DomainStatsWriter
+{
+    /// <summary>
+    /// Rebuilds the whole aggregate in one statement pair (SQLite): sends by UTC day of Sent Date and the person's
+    /// current address domain (the best record of "the domain at send time" a bulk load has), bounces by UTC day of
+    /// OccurredAt and recipient domain, every bounce event with a category. Days are written in the text form EF Core
+    /// gives a UTC midnight (<c>yyyy-MM-dd 00:00:00</c>), so the service's range comparisons hold.
+    /// </summary>
+    public const string RebuildSql = """
+        DELETE FROM "DomainDailyStats";
+        INSERT INTO "DomainDailyStats" ("Day", "Domain", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9")
+        SELECT "Day", "Domain", SUM("Sent"), SUM("Hard"), SUM("Soft"), SUM("C1"), SUM("C2"), SUM("C3"), SUM("C4"), SUM("C9")
+        FROM (
+            SELECT date(s."SentAt") || ' 00:00:00' AS "Day", p."EmailDomain" AS "Domain", COUNT(*) AS "Sent",
+                0 AS "Hard", 0 AS "Soft", 0 AS "C1", 0 AS "C2", 0 AS "C3", 0 AS "C4", 0 AS "C9"
+            FROM "Sends" AS s JOIN "People" AS p ON p."Id" = s."PersonId"
+            WHERE p."EmailDomain" IS NOT NULL AND p."EmailDomain" <> ''
+            GROUP BY 1, 2
+            UNION ALL
+            SELECT date(b."OccurredAt") || ' 00:00:00', b."RecipientDomain", 0,
+                SUM(b."Kind" = 2), SUM(b."Kind" = 1), SUM(b."Category" = 1), SUM(b."Category" = 2), SUM(b."Category" = 3),
+                SUM(b."Category" = 4), SUM(b."Category" = 9)
+            FROM "BounceEvents" AS b
+            WHERE b."Category" IS NOT NULL
+            GROUP BY 1, 2
+        ) AS u
+        GROUP BY "Day", "Domain";
+        """;
+
+    /// <summary>
+    /// Rebuilds the aggregate from the stored sends and bounces (idempotent: the table is emptied first). Runs in the
+    /// context's current transaction, or in its own.
+    /// </summary>
+    public static async Task RebuildAsync(AppDbContext db, CancellationToken ct = default)
+    {
+        if (!db.Database.IsSqlite())
+        {
+            throw new NotSupportedException("The domain statistics rebuild is written for SQLite.");
+        }
+
+        var own = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        try
+        {
+            var previousTimeout = db.Database.GetCommandTimeout();
+            db.Database.SetCommandTimeout(TimeSpan.FromMinutes(30)); // a bench-sized rebuild reads every send
+            await db.Database.ExecuteSqlRawAsync(RebuildSql, ct);
+            db.Database.SetCommandTimeout(previousTimeout);
+            if (own is not null)
+            {
+                await own.CommitAsync(ct);
+            }
+        }
+        finally
+        {
+            if (own is not null)
+            {
+                await own.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Counts stored bounce events: those with a category (real bounces, matched or not), by UTC day of OccurredAt and
+    /// recipient domain. Call after the events are saved and before the transaction commits.
+    /// </summary>
+    public static async Task CountBouncesAsync(AppDbContext db, IEnumerable<BounceEvent> events, CancellationToken ct = default)
+    {
+        var groups = events
+            .Where(e => e.Category is not null && !string.IsNullOrEmpty(e.RecipientDomain))
+            .GroupBy(e => (Day: DayOf(e.OccurredAt), e.RecipientDomain));
+        foreach (var g in groups)
+        {
+            await AddAsync(db, g.Key.Day, g.Key.RecipientDomain, new Counts(
+                0,
+                g.Count(e => e.Kind == BounceKind.Hard),
+                g.Count(e => e.Kind == BounceKind.Soft),
+                g.Count(e => e.Category == 1),
+                g.Count(e => e.Category == 2),
+                g.Count(e => e.Category == 3),
+                g.Count(e => e.Category == 4),
+                g.Count(e => e.Category == 9)), ct);
+        }
+    }
+
+    /// <summary>
+    /// Counts sends: one per send, by UTC day of Sent Date and the domain of the address it went to. For any path that
+    /// records sends one by one (bulk loads call <see cref="RebuildAsync"/> instead). Sends without a domain are skipped.
+    /// </summary>
+    public static async Task CountSendsAsync(AppDbContext db, IEnumerable<(DateTime SentAt, string? Domain)> sends, CancellationToken ct = default)
+    {
+        var groups = sends
+            .Where(s => !string.IsNullOrWhiteSpace(s.Domain))
+            .GroupBy(s => (Day: DayOf(s.SentAt), Domain: s.Domain!.Trim().ToLowerInvariant()));
+        foreach (var g in groups)
+        {
+            await AddAsync(db, g.Key.Day, g.Key.Domain, new Counts(g.Count(), 0, 0, 0, 0, 0, 0, 0), ct);
+        }
+    }
+
+    /// <summary>The UTC day (midnight) of an instant.</summary>
+    public static DateTime DayOf(DateTime t)
+    {
+        var utc = t.Kind == DateTimeKind.Local ? t.ToUniversalTime() : t;
+        return new DateTime(utc.Year, utc.Month, utc.Day, 0, 0, 0, DateTimeKind.Utc);
+    }
+
+    private static Task<int> AddAsync(AppDbContext db, DateTime day, string domain, Counts c, CancellationToken ct)
+        => db.Database.ExecuteSqlAsync($"""
+            INSERT INTO "DomainDailyStats" ("Day", "Domain", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9")
+            VALUES ({day}, {domain}, {c.Sent}, {c.Hard}, {c.Soft}, {c.C1}, {c.C2}, {c.C3}, {c.C4}, {c.C9})
+            ON CONFLICT ("Day", "Domain") DO UPDATE SET
+                "Sent" = "DomainDailyStats"."Sent" + excluded."Sent", "HardBounced" = "DomainDailyStats"."HardBounced" + excluded."HardBounced",
+                "SoftBounced" = "DomainDailyStats"."SoftBounced" + excluded."SoftBounced", "Category1" = "DomainDailyStats"."Category1" + excluded."Category1",
+                "Category2" = "DomainDailyStats"."Category2" + excluded."Category2", "Category3" = "DomainDailyStats"."Category3" + excluded."Category3",
+                "Category4" = "DomainDailyStats"."Category4" + excluded."Category4", "Category9" = "DomainDailyStats"."Category9" + excluded."Category9"
+            """, ct);
+
+    private readonly record struct Counts(int Sent, int Hard, int Soft, int C1, int C2, int C3, int C4, int C9);
+}
