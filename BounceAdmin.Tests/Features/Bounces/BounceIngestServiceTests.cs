@@ -4,6 +4,7 @@ using BounceAdmin.Features.Bounces;
 using BounceAdmin.Features.Bounces.Ingestion;
 using BounceAdmin.Identity;
 using BounceAdmin.Tests.TestInfrastructure;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BounceAdmin.Tests.Features.Bounces;
@@ -87,6 +88,11 @@ public sealed class BounceIngestServiceTests : IDisposable
         var q = Assert.Single(db.Quarantine);
         Assert.Equal("empty.eml", q.FileName);
         Assert.False(string.IsNullOrWhiteSpace(q.Error));
+
+        // Ingesting the same files again keeps one quarantined copy, and still reports the error.
+        var again = await Service().IngestAsync(messages, "test");
+        Assert.Equal(1, again.Errors);
+        Assert.Single(db.Quarantine.AsNoTracking());
     }
 
     [Theory]

@@ -149,6 +149,14 @@ public sealed class BounceIngestService(
     private async Task QuarantineAsync(RawMessage message, string source, string error, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+
+        // The same file ingested again is already there: keep one copy (the quarantine is small, a scan is fine).
+        var content = message.Content;
+        if (await db.Quarantine.AnyAsync(q => q.FileName == message.Name && q.Content == content, ct))
+        {
+            return;
+        }
+
         db.Quarantine.Add(new QuarantinedMessage
         {
             Source = source.Length > 60 ? source[..60] : source,
