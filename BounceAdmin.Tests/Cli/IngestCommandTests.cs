@@ -1,0 +1,60 @@
+using System.Text.Json;
+using BounceAdmin.Cli;
+using BounceAdmin.Tests.Features.Bounces.Classification;
+using Microsoft.Data.Sqlite;
+
+namespace BounceAdmin.Tests.Cli;
+
+/// <summary><c>ingest</c> over real bounce files: a JSON summary last, nothing applied twice, usage errors exit 2.</summary>
+public sealed class IngestCommandTests : IDisposable
+{
+    private readonly string _dbPath = Path.Combine(Path.GetTempPath(), $"bounceadmin-ingest-{Guid.NewGuid():N}.db");
+    private readonly string _dir = Directory.CreateTempSubdirectory("bounceadmin-ingest-").FullName;
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        foreach (var f in new[] { _dbPath, _dbPath + "-wal", _dbPath + "-shm" }) File.Delete(f);
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    [Fact]
+    public async Task IngestingTheSameFolderTwiceAppliesNothingTheSecondTime()
+    {
+        var corpus = CorpusAccuracyTests.CorpusDirectory();
+        var files = Directory.GetFiles(corpus, "lhost-postfix-*.eml").Order().Take(5).ToList();
+        foreach (var file in files)
+        {
+            File.Copy(file, Path.Combine(_dir, Path.GetFileName(file)));
+        }
+
+        File.WriteAllText(Path.Combine(_dir, "zz-empty.eml"), "");
+        string[] args = [_dir, $"--ConnectionStrings:Default=Data Source={_dbPath}", "--environment=Production"];
+
+        var first = await RunAsync(args);
+        var second = await RunAsync(args);
+
+        Assert.Equal(5, files.Count);
+        Assert.Equal(6, first.GetProperty("messages").GetInt32());
+        Assert.True(first.GetProperty("bounces").GetInt32() >= 5);
+        Assert.Equal(1, first.GetProperty("errors").GetInt32());
+        Assert.Equal(first.GetProperty("bounces").GetInt32(), first.GetProperty("unmatched").GetInt32() + first.GetProperty("duplicates").GetInt32());
+        Assert.Equal(0, second.GetProperty("applied").GetInt32());
+        Assert.Equal(second.GetProperty("bounces").GetInt32(), second.GetProperty("duplicates").GetInt32());
+    }
+
+    [Fact]
+    public async Task AMissingPathIsAUsageError()
+    {
+        Assert.Equal(2, await CommandLine.RunAsync(["ingest", Path.Combine(_dir, "nope.eml")]));
+        Assert.Equal(2, await CommandLine.RunAsync(["ingest"]));
+    }
+
+    private static async Task<JsonElement> RunAsync(string[] args)
+    {
+        var output = new StringWriter();
+        Assert.Equal(0, await IngestCommand.RunAsync(args, output));
+        var last = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries)[^1];
+        return JsonDocument.Parse(last).RootElement.Clone();
+    }
+}
