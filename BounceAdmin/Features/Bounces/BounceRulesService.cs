@@ -1,5 +1,6 @@
 using System.Globalization;
 using BounceAdmin.Data;
+using BounceAdmin.Features.Reports;
 using BounceAdmin.Data.Entities;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -67,6 +68,15 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
             return await ApplyManyAsync(inputs, ct, isRetry: true);
         }
 
+        // The report's aggregates move with the bounce, in the same transaction.
+        foreach (var (_, evt) in applied)
+        {
+            if (evt is { Kind: not BounceKind.None })
+            {
+                await EmailStats.RecordBounceAsync(db, evt, ct);
+            }
+        }
+
         await tx.CommitAsync(ct);
         return applied.Select(a => a.Event is null ? a.Result : a.Result with { BounceEventId = a.Event.Id }).ToList();
     }
@@ -92,6 +102,7 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
             evt.Outcome = BounceOutcome.Applied;
             evt.Changes = ApplyToPerson(db, person, evt, clock.GetUtcNow().UtcDateTime);
             await db.SaveChangesAsync(ct);
+            await EmailStats.RecordBounceAsync(db, evt, ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
