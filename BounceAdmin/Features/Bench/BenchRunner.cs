@@ -3,6 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using BounceAdmin.Data;
 using BounceAdmin.Features.Bounces;
+using BounceAdmin.Features.People;
+using BounceAdmin.Features.Reports;
 using BounceAdmin.Identity;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -38,6 +40,10 @@ public static class BenchRunner
             BenchDatasetBuilder.Upgrade(path, output);
         }
 
+        // The app's schema (a database built by an older commit lacks later migrations) and the report's aggregates,
+        // which the bulk load bypasses.
+        await BenchDatasetBuilder.PrepareAppSchemaAsync(path, output, ct);
+
         var config = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Default"] = $"Data Source={path}" })
             .Build();
@@ -45,6 +51,8 @@ public static class BenchRunner
         services.AddLogging();
         services.AddBounceAdminData(config); // the app's own data registration: same provider, options and connection string shape
         services.AddBounces();
+        services.AddPeople();
+        services.AddReports();
         services.AddSingleton<ICurrentUser>(FixedCurrentUser.For("bench", Roles.Admin));
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
