@@ -25,6 +25,9 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICu
     /// <summary>Counts below this are not cached (cheap to recount, and expected to be exact after an edit).</summary>
     public const int CachedCountThreshold = 10_000;
 
+    /// <summary>The smallest count that is cached (<see cref="CachedCountThreshold"/>; tests lower it).</summary>
+    internal int CacheCountsFrom { get; init; } = CachedCountThreshold;
+
     // No time is that late: an upper bound that changes nothing but makes the planner see a narrow range on
     // EmailSuspendedAt instead of estimating a quarter of the table and walking the email index.
     private static readonly DateTime FarFuture = new(9000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
@@ -83,7 +86,7 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICu
         }
 
         var total = await people.CountAsync(ct);
-        if (countCache is not null && total >= CachedCountThreshold)
+        if (countCache is not null && total >= CacheCountsFrom)
         {
             countCache.Set(key, total, CountCacheFor);
         }
@@ -258,7 +261,7 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICu
         };
     }
 
-    private static IQueryable<Person> Sort(IQueryable<Person> people, PeopleSortField sortBy, bool descending)
+    internal static IQueryable<Person> Sort(IQueryable<Person> people, PeopleSortField sortBy, bool descending)
     {
         IOrderedQueryable<Person> ordered = (sortBy, descending) switch
         {
