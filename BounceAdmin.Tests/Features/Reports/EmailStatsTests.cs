@@ -70,7 +70,7 @@ public sealed class EmailStatsTests : IDisposable
         return emails.Select(e => e.Id).ToList();
     }
 
-    private async Task<(List<(DateOnly, int, int, int, int, int, int, int, int, int)> Days, List<(long, int)> Flags, List<(int, int)> Pairs)> SnapshotAsync()
+    private async Task<(List<(DateOnly, int, int, int, int, int, int, int, int, int)> Days, List<(long, int)> Flags, List<(long, int, int, int)> Pairs)> SnapshotAsync()
     {
         await using var db = _db.NewContext();
         var days = (await db.Set<EmailDailyStat>().AsNoTracking().ToListAsync())
@@ -78,8 +78,8 @@ public sealed class EmailStatsTests : IDisposable
             .Select(d => (d.Day, d.EmailId, d.Sent, d.Delivered, d.HardBounced, d.SoftBounced, d.Pending, d.Opened, d.Clicked, d.Unsubscribed))
             .OrderBy(d => d.Day).ThenBy(d => d.EmailId).ToList();
         var flags = await db.Sends.AsNoTracking().OrderBy(s => s.Id).Select(s => new { s.Id, s.ReportFlags }).ToListAsync();
-        var pairs = await db.Set<EmailRepeatPair>().AsNoTracking().OrderBy(p => p.EmailId).ThenBy(p => p.PersonId).ToListAsync();
-        return (days, flags.Select(f => (f.Id, f.ReportFlags)).ToList(), pairs.Select(p => (p.EmailId, p.PersonId)).ToList());
+        var repeats = await db.Set<EmailRepeatSend>().AsNoTracking().OrderBy(r => r.SendId).ToListAsync();
+        return (days, flags.Select(f => (f.Id, f.ReportFlags)).ToList(), repeats.Select(r => (r.SendId, r.EmailId, r.PersonId, r.ReportFlags)).ToList());
     }
 
     [Theory]

@@ -62,11 +62,14 @@ public sealed class EmailDailyStatConfiguration : IEntityTypeConfiguration<Email
     }
 }
 
-public sealed class EmailRepeatPairConfiguration : IEntityTypeConfiguration<EmailRepeatPair>
+public sealed class EmailRepeatSendConfiguration : IEntityTypeConfiguration<EmailRepeatSend>
 {
-    public void Configure(EntityTypeBuilder<EmailRepeatPair> b)
+    public void Configure(EntityTypeBuilder<EmailRepeatSend> b)
     {
-        b.ToTable("EmailRepeatPairs");
-        b.HasKey(r => new { r.EmailId, r.PersonId });
+        b.ToTable("EmailRepeatSends");
+        b.HasKey(r => r.SendId);
+        b.Property(r => r.SendId).ValueGeneratedNever();
+        // The report reads the repeated sends of its frame: covering, in Sent Date order.
+        b.HasIndex(r => new { r.SentAt, r.EmailId, r.PersonId, r.ReportFlags });
     }
 }

@@ -3,7 +3,7 @@ namespace BounceAdmin.Data.Entities;
 /// <summary>
 /// The sends of one email on one UTC day (of Sent Date), counted by outcome per send: the maintained aggregate behind the
 /// Email Performance Report. Each send counts once here; repeated sends of one email to one person (see
-/// <see cref="EmailRepeatPair"/>) are merged into one pair by the report.
+/// <see cref="EmailRepeatSend"/>) are merged into one pair by the report.
 /// </summary>
 public sealed class EmailDailyStat
 {
@@ -21,9 +21,16 @@ public sealed class EmailDailyStat
     public int Unsubscribed { get; set; }
 }
 
-/// <summary>An (email, person) pair with more than one send: the report merges their sends into one pair (rare).</summary>
-public sealed class EmailRepeatPair
+/// <summary>
+/// A send of an (email, person) pair that has more than one send (rare), with a copy of its time and
+/// <see cref="EmailSend.ReportFlags"/>: the report merges such sends into one pair, and reads them from here, in Sent Date
+/// order, instead of seeking every repeated person's sends.
+/// </summary>
+public sealed class EmailRepeatSend
 {
+    public long SendId { get; set; }
     public int EmailId { get; set; }
     public int PersonId { get; set; }
+    public DateTime SentAt { get; set; }
+    public int ReportFlags { get; set; }
 }

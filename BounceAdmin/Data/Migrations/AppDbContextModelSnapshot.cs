@@ -338,17 +338,28 @@ namespace BounceAdmin.Data.Migrations
                     b.ToTable("EmailEvents");
                 });
 
-            modelBuilder.Entity("BounceAdmin.Data.Entities.EmailRepeatPair", b =>
+            modelBuilder.Entity("BounceAdmin.Data.Entities.EmailRepeatSend", b =>
                 {
+                    b.Property<long>("SendId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("EmailId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PersonId")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("EmailId", "PersonId");
+                    b.Property<int>("ReportFlags")
+                        .HasColumnType("INTEGER");
 
-                    b.ToTable("EmailRepeatPairs", (string)null);
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SendId");
+
+                    b.HasIndex("SentAt", "EmailId", "PersonId", "ReportFlags");
+
+                    b.ToTable("EmailRepeatSends", (string)null);
                 });
 
             modelBuilder.Entity("BounceAdmin.Data.Entities.EmailSend", b =>

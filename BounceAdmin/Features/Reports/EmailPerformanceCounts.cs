@@ -15,7 +15,7 @@ namespace BounceAdmin.Features.Reports;
 /// Aborted needs the age of each pending send: days wholly before the day of "now − 3 days" are Aborted as a whole, that
 /// day's pending sends up to the instant are counted live (the partial index on pending sends), later days have none.</para>
 /// <para>The per-send counts are then corrected, live, for the few sends that do not count as a pair of their own: sends
-/// of repeated pairs (<see cref="EmailRepeatPair"/>), which are merged into one pair per (email, person) in the frame, and,
+/// of repeated pairs (<see cref="EmailRepeatSend"/>), which are merged into one pair per (email, person) in the frame, and,
 /// when deleted people are hidden, the sends of deleted people. Each such send's own contribution is subtracted and each
 /// merged pair's contribution (best rank, latest send for Aborted, any engagement) is added. The result equals counting
 /// the pairs from the raw rows.</para>
@@ -165,7 +165,8 @@ internal static class EmailPerformanceCounts
     private static async Task CorrectAsync(AppDbContext db, EmailPerformanceFilter filter, DateTime abortedBefore,
         Func<int, Counts> of, CancellationToken ct)
     {
-        var (join, where, parameters) = Scope(filter, "s");
+        var (join, where, parameters) = Scope(filter, "rs");
+        var (deletedJoin, deletedWhere, _) = Scope(filter, "s");
         parameters.Add(new("@from", filter.From));
         parameters.Add(new("@to", filter.To));
         // Sends of repeated pairs, and (when hiding them) sends of deleted people; UNION drops a send found twice.
@@ -175,16 +176,15 @@ internal static class EmailPerformanceCounts
 
               UNION
               SELECT s.Id AS SendId, s.EmailId AS EmailId, s.PersonId AS PersonId, s.SentAt AS SentAt, s.ReportFlags AS ReportFlags, 1 AS Hidden
-              FROM People p JOIN Sends s ON s.PersonId = p.Id {join}
-              WHERE p.IsDeleted AND s.SentAt >= @from AND s.SentAt < @to{where}
+              FROM People p JOIN Sends s ON s.PersonId = p.Id {deletedJoin}
+              WHERE p.IsDeleted AND s.SentAt >= @from AND s.SentAt < @to{deletedWhere}
               """
             : "";
         var sql = $"""
-            SELECT s.Id AS SendId, s.EmailId AS EmailId, s.PersonId AS PersonId, s.SentAt AS SentAt, s.ReportFlags AS ReportFlags,
-                {(filter.HideDeletedPeople ? "(SELECT p.IsDeleted FROM People p WHERE p.Id = s.PersonId)" : "0")} AS Hidden
-            FROM EmailRepeatPairs rp
-            JOIN Sends s ON s.PersonId = rp.PersonId AND s.EmailId = rp.EmailId {join}
-            WHERE s.SentAt >= @from AND s.SentAt < @to{where}{deleted}
+            SELECT rs.SendId AS SendId, rs.EmailId AS EmailId, rs.PersonId AS PersonId, rs.SentAt AS SentAt, rs.ReportFlags AS ReportFlags,
+                {(filter.HideDeletedPeople ? "(SELECT p.IsDeleted FROM People p WHERE p.Id = rs.PersonId)" : "0")} AS Hidden
+            FROM EmailRepeatSends rs {join}
+            WHERE rs.SentAt >= @from AND rs.SentAt < @to{where}{deleted}
             """;
         var rows = await db.Database.SqlQueryRaw<SendRow>(sql, [.. parameters]).ToListAsync(ct);
 

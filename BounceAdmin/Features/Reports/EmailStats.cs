@@ -18,7 +18,8 @@ namespace BounceAdmin.Features.Reports;
 /// after the send — the same attribution the report always used.</item>
 /// <item><see cref="EmailDailyStat"/>: per (UTC day of Sent Date, email), the sends counted by their own outcome
 /// (<see cref="Rank"/>) and engagement. A send moves between buckets when its flags change.</item>
-/// <item><see cref="EmailRepeatPair"/>: the (email, person) pairs with more than one send, which the report merges.</item>
+/// <item><see cref="EmailRepeatSend"/>: the sends of (email, person) pairs with more than one send, which the report
+/// merges, with a copy of their flags.</item>
 /// </list>
 /// <para>These are plumbing, not a service: the callers (the rules service, the seeder, whoever records sends or events)
 /// check roles. Bulk loaders insert rows directly and then call <see cref="RebuildAsync"/>.</para>
@@ -67,7 +68,7 @@ public static class EmailStats
 
     /// <summary>
     /// Counts a send that was just inserted (and saved): sets its flags from any events and bounces it already has,
-    /// adds it to its day, and marks its pair as repeated when the person already had a send of that email.
+    /// adds it to its day, and, when the person already had a send of that email, records the pair's sends as repeated.
     /// Call once per send, in the transaction that inserted it.
     /// </summary>
     public static async Task RecordSendAsync(AppDbContext db, long sendId, CancellationToken ct = default)
@@ -76,11 +77,13 @@ public static class EmailStats
         await db.Database.ExecuteSqlRawAsync(UpdateFlagsSql, [new SqliteParameter("@id", sendId)], ct);
         var send = await ReadAsync(db, sendId, ct) ?? throw new InvalidOperationException($"Send {sendId} does not exist.");
         await AddToDayAsync(db, send.EmailId, send.SentAt, send.ReportFlags, +1, ct);
+        // The pair's sends (this one and the earlier ones) when it now has more than one.
         await db.Database.ExecuteSqlRawAsync("""
-            INSERT OR IGNORE INTO EmailRepeatPairs (EmailId, PersonId)
-            SELECT s.EmailId, s.PersonId FROM Sends s
+            INSERT OR IGNORE INTO EmailRepeatSends (SendId, EmailId, PersonId, SentAt, ReportFlags)
+            SELECT o.Id, o.EmailId, o.PersonId, o.SentAt, o.ReportFlags
+            FROM Sends s JOIN Sends o ON o.PersonId = s.PersonId AND o.EmailId = s.EmailId
             WHERE s.Id = @id
-              AND EXISTS (SELECT 1 FROM Sends o WHERE o.PersonId = s.PersonId AND o.EmailId = s.EmailId AND o.Id <> s.Id)
+              AND EXISTS (SELECT 1 FROM Sends x WHERE x.PersonId = s.PersonId AND x.EmailId = s.EmailId AND x.Id <> s.Id)
             """, [new SqliteParameter("@id", sendId)], ct);
     }
 
@@ -101,6 +104,9 @@ public static class EmailStats
             }
 
             await db.Database.ExecuteSqlRawAsync(UpdateFlagsSql, [new SqliteParameter("@id", id)], ct);
+            await db.Database.ExecuteSqlRawAsync(
+                "UPDATE EmailRepeatSends SET ReportFlags = (SELECT s.ReportFlags FROM Sends s WHERE s.Id = @id) WHERE SendId = @id",
+                [new SqliteParameter("@id", id)], ct);
             var after = await ReadAsync(db, id, ct);
             if (after is not null && after.ReportFlags != before.ReportFlags)
             {
@@ -139,7 +145,7 @@ public static class EmailStats
 
     /// <summary>
     /// Recomputes everything from Sends, EmailEvents and BounceEvents (after a bulk load, or to repair): every send's
-    /// flags, the daily counts and the repeated pairs. Runs in one transaction (the caller's, if one is open).
+    /// flags, the daily counts and the repeated sends. Runs in one transaction (the caller's, if one is open).
     /// </summary>
     public static async Task RebuildAsync(AppDbContext db, CancellationToken ct = default)
     {
@@ -190,9 +196,11 @@ public static class EmailStats
                 FROM (SELECT SentAt, EmailId, ReportFlags, {RankSql("ReportFlags")} AS r FROM Sends)
                 GROUP BY substr(SentAt, 1, 10), EmailId;
 
-                DELETE FROM EmailRepeatPairs;
-                INSERT INTO EmailRepeatPairs (EmailId, PersonId)
-                SELECT EmailId, PersonId FROM Sends GROUP BY EmailId, PersonId HAVING COUNT(*) > 1;
+                DELETE FROM EmailRepeatSends;
+                INSERT INTO EmailRepeatSends (SendId, EmailId, PersonId, SentAt, ReportFlags)
+                SELECT s.Id, s.EmailId, s.PersonId, s.SentAt, s.ReportFlags
+                FROM (SELECT EmailId, PersonId FROM Sends GROUP BY EmailId, PersonId HAVING COUNT(*) > 1) r
+                JOIN Sends s ON s.PersonId = r.PersonId AND s.EmailId = r.EmailId;
                 """;
             await db.Database.ExecuteSqlRawAsync(sql, ct);
             if (ownTransaction is not null)

@@ -47,15 +47,18 @@ namespace BounceAdmin.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
-                name: "EmailRepeatPairs",
+                name: "EmailRepeatSends",
                 columns: table => new
                 {
+                    SendId = table.Column<long>(type: "INTEGER", nullable: false),
                     EmailId = table.Column<int>(type: "INTEGER", nullable: false),
-                    PersonId = table.Column<int>(type: "INTEGER", nullable: false)
+                    PersonId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ReportFlags = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
-                    table.PrimaryKey("PK_EmailRepeatPairs", x => new { x.EmailId, x.PersonId });
+                    table.PrimaryKey("PK_EmailRepeatSends", x => x.SendId);
                 });
 
             migrationBuilder.CreateIndex(
@@ -98,6 +101,11 @@ namespace BounceAdmin.Data.Migrations
                 table: "People",
                 columns: new[] { "EmailNormalized", "Id", "EmailSuspendedAt", "Email", "IsDeleted", "Blocklisted", "EmailInvalid", "MarketingSuspended", "Unsubscribed" },
                 filter: "NOT \"IsDeleted\" AND NOT \"Blocklisted\" AND NOT \"EmailInvalid\" AND NOT \"MarketingSuspended\" AND NOT \"Unsubscribed\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmailRepeatSends_SentAt_EmailId_PersonId_ReportFlags",
+                table: "EmailRepeatSends",
+                columns: new[] { "SentAt", "EmailId", "PersonId", "ReportFlags" });
         }
 
         /// <inheritdoc />
@@ -107,7 +115,7 @@ namespace BounceAdmin.Data.Migrations
                 name: "EmailDailyStats");
 
             migrationBuilder.DropTable(
-                name: "EmailRepeatPairs");
+                name: "EmailRepeatSends");
 
             migrationBuilder.DropIndex(
                 name: "IX_Sends_EmailId_SentAt_PersonId",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BounceAdmin.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128082044_ScaleAggregates")]
+    [Migration("20261128084041_ScaleAggregates")]
     partial class ScaleAggregates
     {
         /// <inheritdoc />
@@ -341,17 +341,28 @@ namespace BounceAdmin.Data.Migrations
                     b.ToTable("EmailEvents");
                 });
 
-            modelBuilder.Entity("BounceAdmin.Data.Entities.EmailRepeatPair", b =>
+            modelBuilder.Entity("BounceAdmin.Data.Entities.EmailRepeatSend", b =>
                 {
+                    b.Property<long>("SendId")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("EmailId")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("PersonId")
                         .HasColumnType("INTEGER");
 
-                    b.HasKey("EmailId", "PersonId");
+                    b.Property<int>("ReportFlags")
+                        .HasColumnType("INTEGER");
 
-                    b.ToTable("EmailRepeatPairs", (string)null);
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SendId");
+
+                    b.HasIndex("SentAt", "EmailId", "PersonId", "ReportFlags");
+
+                    b.ToTable("EmailRepeatSends", (string)null);
                 });
 
             modelBuilder.Entity("BounceAdmin.Data.Entities.EmailSend", b =>
