@@ -180,26 +180,38 @@ internal static class EmailPerformanceCounts
               WHERE p.IsDeleted AND s.SentAt >= @from AND s.SentAt < @to{deletedWhere}
               """
             : "";
+        // Aggregated in SQL, per email: the sends' own contributions (to subtract) and the merged pairs' (to add); the
+        // rows never reach C#. A pair's rank is the best of its sends' ranks (Delivered 3 > Soft 2 > Hard 1 > none 0).
+        var rank = EmailStats.RankSql("f");
         var sql = $"""
-            SELECT rs.SendId AS SendId, rs.EmailId AS EmailId, rs.PersonId AS PersonId, rs.SentAt AS SentAt, rs.ReportFlags AS ReportFlags,
-                {(filter.HideDeletedPeople ? "(SELECT p.IsDeleted FROM People p WHERE p.Id = rs.PersonId)" : "0")} AS Hidden
-            FROM EmailRepeatSends rs {join}
-            WHERE rs.SentAt >= @from AND rs.SentAt < @to{where}{deleted}
+            WITH r AS MATERIALIZED (
+                SELECT EmailId, PersonId, SentAt, f, {rank} AS rk, Hidden FROM (
+                    SELECT rs.SendId AS SendId, rs.EmailId AS EmailId, rs.PersonId AS PersonId, rs.SentAt AS SentAt, rs.ReportFlags AS f,
+                        {(filter.HideDeletedPeople ? "(SELECT p.IsDeleted FROM People p WHERE p.Id = rs.PersonId)" : "0")} AS Hidden
+                    FROM EmailRepeatSends rs {join}
+                    WHERE rs.SentAt >= @from AND rs.SentAt < @to{where}{deleted})
+            ),
+            pairs AS (
+                SELECT EmailId, MAX(rk) AS rk, MAX(SentAt) AS LastSentAt, MAX(f & {OpenedBit} <> 0) AS o,
+                    MAX(f & {ClickedBit} <> 0) AS c, MAX(f & {UnsubscribedBit} <> 0) AS u
+                FROM r WHERE Hidden = 0 GROUP BY EmailId, PersonId
+            )
+            SELECT EmailId, -COUNT(*) AS Sent, -SUM(rk = {EmailPerformanceSql.RankDelivered}) AS Delivered,
+                -SUM(rk = {EmailPerformanceSql.RankHard}) AS HardBounced, -SUM(rk = {EmailPerformanceSql.RankSoft}) AS SoftBounced,
+                -SUM(rk = {EmailPerformanceSql.RankNone}) AS Pending, -SUM(rk = {EmailPerformanceSql.RankNone} AND SentAt <= @abortedBefore) AS Aborted,
+                -SUM(f & {OpenedBit} <> 0) AS Opened, -SUM(f & {ClickedBit} <> 0) AS Clicked, -SUM(f & {UnsubscribedBit} <> 0) AS Unsubscribed
+            FROM r GROUP BY EmailId
+            UNION ALL
+            SELECT EmailId, COUNT(*), SUM(rk = {EmailPerformanceSql.RankDelivered}), SUM(rk = {EmailPerformanceSql.RankHard}),
+                SUM(rk = {EmailPerformanceSql.RankSoft}), SUM(rk = {EmailPerformanceSql.RankNone}),
+                SUM(rk = {EmailPerformanceSql.RankNone} AND LastSentAt <= @abortedBefore), SUM(o), SUM(c), SUM(u)
+            FROM pairs GROUP BY EmailId
             """;
-        var rows = await db.Database.SqlQueryRaw<SendRow>(sql, [.. parameters]).ToListAsync(ct);
-
-        foreach (var r in rows.DistinctBy(r => r.SendId))
+        parameters.Add(new("@abortedBefore", abortedBefore));
+        var rows = await db.Database.SqlQueryRaw<CountRow>(sql, [.. parameters]).ToListAsync(ct);
+        foreach (var r in rows)
         {
-            var sentAt = DateTime.SpecifyKind(r.SentAt, DateTimeKind.Utc);
-            of(r.EmailId).AddOne(EmailStats.Rank(r.ReportFlags), r.ReportFlags, sentAt <= abortedBefore, -1);
-        }
-
-        foreach (var pair in rows.DistinctBy(r => r.SendId).Where(r => !r.Hidden).GroupBy(r => (r.EmailId, r.PersonId)))
-        {
-            var rank = pair.Max(r => EmailStats.Rank(r.ReportFlags));
-            var flags = pair.Aggregate(0, (acc, r) => acc | r.ReportFlags);
-            var latest = DateTime.SpecifyKind(pair.Max(r => r.SentAt), DateTimeKind.Utc);
-            of(pair.Key.EmailId).AddOne(rank, flags, latest <= abortedBefore, +1);
+            of(r.EmailId).Add(r);
         }
     }
 
@@ -228,20 +240,6 @@ internal static class EmailPerformanceCounts
             Clicked += r.Clicked;
             Unsubscribed += r.Unsubscribed;
         }
-
-        /// <summary>Adds (or, with sign −1, removes) one send or pair of the given rank and flags.</summary>
-        public void AddOne(int rank, int flags, bool overdue, int sign)
-        {
-            Sent += sign;
-            Delivered += rank == EmailPerformanceSql.RankDelivered ? sign : 0;
-            HardBounced += rank == EmailPerformanceSql.RankHard ? sign : 0;
-            SoftBounced += rank == EmailPerformanceSql.RankSoft ? sign : 0;
-            Pending += rank == EmailPerformanceSql.RankNone ? sign : 0;
-            Aborted += rank == EmailPerformanceSql.RankNone && overdue ? sign : 0;
-            Opened += (flags & OpenedBit) != 0 ? sign : 0;
-            Clicked += (flags & ClickedBit) != 0 ? sign : 0;
-            Unsubscribed += (flags & UnsubscribedBit) != 0 ? sign : 0;
-        }
     }
 
     // Shapes of the raw SQL results; property names match the column aliases.
@@ -263,15 +261,5 @@ internal static class EmailPerformanceCounts
     {
         public int EmailId { get; set; }
         public int Aborted { get; set; }
-    }
-
-    private sealed class SendRow
-    {
-        public long SendId { get; set; }
-        public int EmailId { get; set; }
-        public int PersonId { get; set; }
-        public DateTime SentAt { get; set; }
-        public int ReportFlags { get; set; }
-        public bool Hidden { get; set; }
     }
 }
