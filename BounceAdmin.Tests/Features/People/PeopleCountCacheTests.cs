@@ -57,6 +57,26 @@ public sealed class PeopleCountCacheTests : IDisposable
     }
 
     [Fact]
+    public async Task NameSearchFollowsRenamesThroughTheFullTextIndex()
+    {
+        AddPeople("a@x.com", "b@x.com");
+        await using (var db = _db.NewContext())
+        {
+            var person = db.People.Single(p => p.EmailNormalized == "b@x.com");
+            person.LastName = "Featherstonehaugh";
+            await db.SaveChangesAsync();
+            db.People.Remove(db.People.Single(p => p.EmailNormalized == "a@x.com"));
+            await db.SaveChangesAsync();
+        }
+
+        var found = await Service(cache: null).SearchAsync(new PeopleQuery("therston"));
+
+        Assert.Equal(["b@x.com"], found.Items.Select(i => i.Email));
+        // The first name "Test" is still indexed for the renamed person; the deleted one is gone.
+        Assert.Equal(["b@x.com"], (await Service(cache: null).SearchAsync(new PeopleQuery("Test"))).Items.Select(i => i.Email));
+    }
+
+    [Fact]
     public async Task EachFilterHasItsOwnCount()
     {
         AddPeople("a@x.com", "b@x.com", "c@x.com", "d@y.com");

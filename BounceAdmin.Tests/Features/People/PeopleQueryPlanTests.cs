@@ -85,6 +85,28 @@ public sealed class PeopleQueryPlanTests : IDisposable
     }
 
     [Fact]
+    public void WordSearchUnionsTheEmailIndexAndTheFullTextIndex()
+    {
+        using var db = _db.NewContext();
+        using var cmd = PeopleService.ApplyText(db.People.AsNoTracking().Where(p => !p.IsDeleted), "emma.b", PeopleService.TextMatches(db))
+            .CreateDbCommand();
+        cmd.CommandText = "EXPLAIN QUERY PLAN " + cmd.CommandText;
+        cmd.Connection!.Open();
+        using var reader = cmd.ExecuteReader();
+        var lines = new List<string>();
+        while (reader.Read())
+        {
+            lines.Add(reader.GetString(3));
+        }
+
+        var plan = string.Join("\n", lines);
+        Assert.Contains("MULTI-INDEX OR", plan);
+        Assert.Contains("SEARCH p USING INDEX IX_People_EmailNormalized (EmailNormalized>? AND EmailNormalized<?)", plan);
+        Assert.Contains("VIRTUAL TABLE INDEX", plan);
+        Assert.DoesNotContain("SCAN p", plan);
+    }
+
+    [Fact]
     public void OneDomainIsAnEqualityThatDeliversTheEmailOrder()
     {
         var plan = PlanOf(q => PeopleService.Sort(q.Where(p => !p.IsDeleted && p.EmailDomain == "gmail.com"), PeopleSortField.Email, false)

@@ -40,3 +40,13 @@ public sealed class PersonConfiguration : IEntityTypeConfiguration<Person>
         b.HasIndex(p => p.Id, "IX_People_Deleted").HasFilter("\"IsDeleted\"");
     }
 }
+
+/// <summary>Rows of the FTS5 people search (<see cref="PeopleSearchIndex"/>): no table of its own, read with FromSql.</summary>
+public sealed class PersonTextMatchConfiguration : IEntityTypeConfiguration<PersonTextMatch>
+{
+    public void Configure(EntityTypeBuilder<PersonTextMatch> b)
+    {
+        b.HasNoKey();
+        b.ToView(null);
+    }
+}

@@ -106,11 +106,16 @@ namespace BounceAdmin.Data.Migrations
                 name: "IX_EmailRepeatSends_SentAt_EmailId_PersonId_ReportFlags",
                 table: "EmailRepeatSends",
                 columns: new[] { "SentAt", "EmailId", "PersonId", "ReportFlags" });
+
+            // Not in the model (EF cannot describe FTS5 tables): keep this call when squashing migrations.
+            migrationBuilder.Sql(PeopleSearchIndex.CreateSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(PeopleSearchIndex.DropSql);
+
             migrationBuilder.DropTable(
                 name: "EmailDailyStats");
 
