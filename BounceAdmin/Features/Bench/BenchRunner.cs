@@ -142,7 +142,7 @@ public static class BenchRunner
         var today = new DateTime(dataset.NowUtc.Date.Ticks, DateTimeKind.Utc);
         var (from90, to) = (today.AddDays(-89), today.AddDays(1));
         var from30 = today.AddDays(-29);
-        var report = await Measure("report", "report 90 days, all emails (live)", 250, _ => scenarios.GetReportAsync(from90, to, ct));
+        var report = await Measure("report", "report 90 days, all emails (service)", 250, _ => scenarios.GetReportAsync(from90, to, ct));
         var drillEmail = Math.Max(1, dataset.Emails * 3 / 4);
         var drill = await Measure("report_drill", $"report drill-down: Hard Bounced of email {drillEmail}", 250,
             _ => scenarios.GetReportDrillDownAsync(from90, to, drillEmail, ct));
