@@ -105,6 +105,38 @@ public sealed class EmailStatsTests : IDisposable
         Assert.Equal(rebuilt.Pairs, incremental.Pairs);
     }
 
+    [Fact]
+    public async Task BounceAppliedByTheRulesServiceMovesItsSendInTheReport()
+    {
+        EmailSend send;
+        await using (var db = _db.NewContext())
+        {
+            var email = db.AddEmail("Newsletter");
+            send = db.AddSend(email, db.AddPerson("gone@x.com"), Now.AddDays(-1));
+            db.AddEvent(send, EmailEventType.Delivered, Now.AddDays(-1));
+            await EmailStats.RebuildAsync(db);
+        }
+
+        var frame = new EmailPerformanceFilter(Now.AddDays(-7), Now.AddDays(1));
+        Assert.Equal((1, 0), Counts(Assert.Single((await Manager.GetReportAsync(frame)).Rows)));
+
+        var rules = new BounceAdmin.Features.Bounces.BounceRulesService(_db.Factory, _clock);
+        var result = await rules.ApplyAsync(new BounceAdmin.Features.Bounces.BounceInput(
+            "gone@x.com", "userunknown", "dedup-1", Now.AddHours(-20), "test", Status: "5.1.1", ReplyCode: 550, SendId: send.Id));
+
+        Assert.Equal(BounceAdmin.Features.Bounces.ApplyOutcome.Applied, result.Outcome);
+        Assert.Equal((0, 1), Counts(Assert.Single((await Manager.GetReportAsync(frame)).Rows)));
+        var incremental = await SnapshotAsync();
+        await using (var db = _db.NewContext())
+        {
+            await EmailStats.RebuildAsync(db);
+        }
+
+        Assert.Equal((await SnapshotAsync()).Days, incremental.Days);
+
+        static (int Delivered, int Hard) Counts(EmailPerformanceRow row) => (row.Delivered, row.HardBounced);
+    }
+
     public static TheoryData<int, double, double, bool, int?, bool> Frames => new()
     {
         // seed, from (days before now), to (days before now), whole days, email index, hide deleted

@@ -97,22 +97,30 @@ public static class EmailStats
         ArgumentNullException.ThrowIfNull(sendIds);
         foreach (var id in sendIds.Distinct())
         {
-            var before = await ReadAsync(db, id, ct);
-            if (before is null)
+            // One read (old and new flags together), then, only if the outcome changed, one batch of writes: the send,
+            // its copy among the repeated sends, and its day (the email and day of a send never change, so the move
+            // from the old bucket to the new one is a single delta).
+            var state = (await db.Database.SqlQueryRaw<FlagsRow>(ReadFlagsSql, new SqliteParameter("@id", id)).ToListAsync(ct))
+                .FirstOrDefault();
+            if (state is null || state.Old == state.New)
             {
                 continue;
             }
 
-            await db.Database.ExecuteSqlRawAsync(UpdateFlagsSql, [new SqliteParameter("@id", id)], ct);
-            await db.Database.ExecuteSqlRawAsync(
-                "UPDATE EmailRepeatSends SET ReportFlags = (SELECT s.ReportFlags FROM Sends s WHERE s.Id = @id) WHERE SendId = @id",
-                [new SqliteParameter("@id", id)], ct);
-            var after = await ReadAsync(db, id, ct);
-            if (after is not null && after.ReportFlags != before.ReportFlags)
-            {
-                await AddToDayAsync(db, before.EmailId, before.SentAt, before.ReportFlags, -1, ct);
-                await AddToDayAsync(db, after.EmailId, after.SentAt, after.ReportFlags, +1, ct);
-            }
+            var before = Contribution(state.Old);
+            var after = Contribution(state.New);
+            await db.Database.ExecuteSqlRawAsync($"""
+                UPDATE Sends SET ReportFlags = @flags WHERE Id = @id;
+                UPDATE EmailRepeatSends SET ReportFlags = @flags WHERE SendId = @id;
+                {UpsertDaySql}
+                """,
+                [
+                    new SqliteParameter("@id", id),
+                    new SqliteParameter("@flags", state.New),
+                    .. DayParameters(state.EmailId, DateTime.SpecifyKind(state.SentAt, DateTimeKind.Utc), 0,
+                        after.Zip(before, (x, y) => x - y).ToArray()),
+                ],
+                ct);
         }
     }
 
@@ -224,32 +232,60 @@ public static class EmailStats
             .Select(s => new SendState(s.EmailId, s.SentAt, s.ReportFlags))
             .FirstOrDefaultAsync(ct);
 
-    private static Task AddToDayAsync(AppDbContext db, int emailId, DateTime sentAt, int flags, int sign, CancellationToken ct)
+    private const string UpsertDaySql = """
+        INSERT INTO EmailDailyStats (Day, EmailId, Sent, Delivered, HardBounced, SoftBounced, Pending, Opened, Clicked, Unsubscribed)
+        VALUES (@day, @email, @sent, @delivered, @hard, @soft, @pending, @opened, @clicked, @unsubscribed)
+        ON CONFLICT (Day, EmailId) DO UPDATE SET
+            Sent = Sent + excluded.Sent, Delivered = Delivered + excluded.Delivered,
+            HardBounced = HardBounced + excluded.HardBounced, SoftBounced = SoftBounced + excluded.SoftBounced,
+            Pending = Pending + excluded.Pending, Opened = Opened + excluded.Opened,
+            Clicked = Clicked + excluded.Clicked, Unsubscribed = Unsubscribed + excluded.Unsubscribed;
+        """;
+
+    private static readonly string ReadFlagsSql =
+        $"SELECT s.EmailId AS EmailId, s.SentAt AS SentAt, s.ReportFlags AS Old, {FlagsSql} AS New FROM Sends s WHERE s.Id = @id";
+
+    /// <summary>What one send with these flags adds to its day: Delivered, Hard, Soft, Pending, Opened, Clicked, Unsubscribed.</summary>
+    private static int[] Contribution(int flags)
     {
         var rank = Rank(flags);
-        int Bit(bool on) => on ? sign : 0;
-        return db.Database.ExecuteSqlRawAsync("""
-            INSERT INTO EmailDailyStats (Day, EmailId, Sent, Delivered, HardBounced, SoftBounced, Pending, Opened, Clicked, Unsubscribed)
-            VALUES (@day, @email, @sent, @delivered, @hard, @soft, @pending, @opened, @clicked, @unsubscribed)
-            ON CONFLICT (Day, EmailId) DO UPDATE SET
-                Sent = Sent + excluded.Sent, Delivered = Delivered + excluded.Delivered,
-                HardBounced = HardBounced + excluded.HardBounced, SoftBounced = SoftBounced + excluded.SoftBounced,
-                Pending = Pending + excluded.Pending, Opened = Opened + excluded.Opened,
-                Clicked = Clicked + excluded.Clicked, Unsubscribed = Unsubscribed + excluded.Unsubscribed
-            """,
-            [
-                new SqliteParameter("@day", DateOnly.FromDateTime(sentAt)),
-                new SqliteParameter("@email", emailId),
-                new SqliteParameter("@sent", sign),
-                new SqliteParameter("@delivered", Bit(rank == EmailPerformanceSql.RankDelivered)),
-                new SqliteParameter("@hard", Bit(rank == EmailPerformanceSql.RankHard)),
-                new SqliteParameter("@soft", Bit(rank == EmailPerformanceSql.RankSoft)),
-                new SqliteParameter("@pending", Bit(rank == EmailPerformanceSql.RankNone)),
-                new SqliteParameter("@opened", Bit((flags & (int)SendReportFlags.Opened) != 0)),
-                new SqliteParameter("@clicked", Bit((flags & (int)SendReportFlags.Clicked) != 0)),
-                new SqliteParameter("@unsubscribed", Bit((flags & (int)SendReportFlags.Unsubscribed) != 0)),
-            ],
-            ct);
+        return
+        [
+            rank == EmailPerformanceSql.RankDelivered ? 1 : 0,
+            rank == EmailPerformanceSql.RankHard ? 1 : 0,
+            rank == EmailPerformanceSql.RankSoft ? 1 : 0,
+            rank == EmailPerformanceSql.RankNone ? 1 : 0,
+            (flags & (int)SendReportFlags.Opened) != 0 ? 1 : 0,
+            (flags & (int)SendReportFlags.Clicked) != 0 ? 1 : 0,
+            (flags & (int)SendReportFlags.Unsubscribed) != 0 ? 1 : 0,
+        ];
+    }
+
+    private static SqliteParameter[] DayParameters(int emailId, DateTime sentAt, int sent, int[] counts) =>
+    [
+        new("@day", DateOnly.FromDateTime(sentAt)),
+        new("@email", emailId),
+        new("@sent", sent),
+        new("@delivered", counts[0]),
+        new("@hard", counts[1]),
+        new("@soft", counts[2]),
+        new("@pending", counts[3]),
+        new("@opened", counts[4]),
+        new("@clicked", counts[5]),
+        new("@unsubscribed", counts[6]),
+    ];
+
+    private static Task AddToDayAsync(AppDbContext db, int emailId, DateTime sentAt, int flags, int sign, CancellationToken ct)
+        => db.Database.ExecuteSqlRawAsync(UpsertDaySql,
+            DayParameters(emailId, sentAt, sign, [.. Contribution(flags).Select(c => c * sign)]), ct);
+
+    // Shape of ReadFlagsSql's row; property names match its column aliases.
+    private sealed class FlagsRow
+    {
+        public int EmailId { get; set; }
+        public DateTime SentAt { get; set; }
+        public int Old { get; set; }
+        public int New { get; set; }
     }
 
     private sealed record SendState(int EmailId, DateTime SentAt, int ReportFlags);
