@@ -38,7 +38,9 @@ public sealed class EmailSendConfiguration : IEntityTypeConfiguration<EmailSend>
         b.HasIndex(s => new { s.EmailId, s.SentAt, s.PersonId });
         // The report's live count of pending sends on the day where Aborted starts: pending sends are few.
         b.HasIndex(s => new { s.SentAt, s.EmailId }, "IX_Sends_Pending_SentAt_EmailId").HasFilter("\"ReportFlags\" = 0");
-        b.HasIndex(s => new { s.PersonId, s.SentAt });
+        // A person's sends in time order (activity tab), covering for the report's per-person reads (deleted people's
+        // sends, bounce attribution), so those never touch the table.
+        b.HasIndex(s => new { s.PersonId, s.SentAt, s.EmailId, s.ReportFlags });
         b.HasIndex(s => s.MessageId);
     }
 }

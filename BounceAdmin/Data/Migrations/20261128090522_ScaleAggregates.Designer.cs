@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BounceAdmin.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128084041_ScaleAggregates")]
+    [Migration("20261128090522_ScaleAggregates")]
     partial class ScaleAggregates
     {
         /// <inheritdoc />
@@ -393,11 +393,11 @@ namespace BounceAdmin.Data.Migrations
 
                     b.HasIndex("MessageId");
 
-                    b.HasIndex("PersonId", "SentAt");
-
                     b.HasIndex("EmailId", "SentAt", "PersonId");
 
                     b.HasIndex("SentAt", "EmailId", "PersonId");
+
+                    b.HasIndex("PersonId", "SentAt", "EmailId", "ReportFlags");
 
                     b.HasIndex(new[] { "SentAt", "EmailId" }, "IX_Sends_Pending_SentAt_EmailId")
                         .HasFilter("\"ReportFlags\" = 0");
@@ -555,6 +555,16 @@ namespace BounceAdmin.Data.Migrations
                     b.HasIndex("ReceivedAt");
 
                     b.ToTable("Quarantine", (string)null);
+                });
+
+            modelBuilder.Entity("BounceAdmin.Data.PersonTextMatch", b =>
+                {
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.ToTable((string)null);
+
+                    b.ToView(null, (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

@@ -16,6 +16,10 @@ namespace BounceAdmin.Data.Migrations
                 table: "Sends");
 
             migrationBuilder.DropIndex(
+                name: "IX_Sends_PersonId_SentAt",
+                table: "Sends");
+
+            migrationBuilder.DropIndex(
                 name: "IX_People_EmailInvalid",
                 table: "People");
 
@@ -71,6 +75,11 @@ namespace BounceAdmin.Data.Migrations
                 table: "Sends",
                 columns: new[] { "SentAt", "EmailId" },
                 filter: "\"ReportFlags\" = 0");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sends_PersonId_SentAt_EmailId_ReportFlags",
+                table: "Sends",
+                columns: new[] { "PersonId", "SentAt", "EmailId", "ReportFlags" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_People_Deleted",
@@ -131,6 +140,10 @@ namespace BounceAdmin.Data.Migrations
                 table: "Sends");
 
             migrationBuilder.DropIndex(
+                name: "IX_Sends_PersonId_SentAt_EmailId_ReportFlags",
+                table: "Sends");
+
+            migrationBuilder.DropIndex(
                 name: "IX_People_Deleted",
                 table: "People");
 
@@ -158,6 +171,11 @@ namespace BounceAdmin.Data.Migrations
                 name: "IX_Sends_EmailId",
                 table: "Sends",
                 column: "EmailId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sends_PersonId_SentAt",
+                table: "Sends",
+                columns: new[] { "PersonId", "SentAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_People_EmailInvalid",
