@@ -52,7 +52,9 @@ public static class AppSetup
     public static IServiceCollection AddBounceAdminData(this IServiceCollection services, IConfiguration configuration)
     {
         var connectionString = configuration.GetConnectionString("Default") ?? DefaultConnectionString;
-        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString, sql => sql.CommandTimeout(120)));
+        // synchronous=NORMAL on every connection (safe in WAL mode, set at start-up): commits skip the fsync.
+        var pragmas = new SqliteSynchronousNormalInterceptor();
+        services.AddDbContextFactory<AppDbContext>(o => o.UseSqlite(connectionString, sql => sql.CommandTimeout(120)).AddInterceptors(pragmas));
         services.AddSingleton(TimeProvider.System);
         return services;
     }
@@ -100,6 +102,8 @@ public static class AppSetup
         await using (var db = await factory.CreateDbContextAsync())
         {
             await db.Database.MigrateAsync();
+            // WAL lets readers and the writer work at once and makes synchronous=NORMAL safe; it persists in the file.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL");
         }
 
         var seeder = scope.ServiceProvider.GetRequiredService<IdentitySeeder>();

@@ -36,6 +36,21 @@ internal static class ReportTestData
         return b;
     }
 
+    /// <summary>
+    /// The service over <paramref name="db"/>. The tests arrange rows with plain inserts (which bypass the hooks of
+    /// <see cref="EmailStats"/>), so the aggregates are rebuilt from the rows first; EmailStatsTests prove the hooks
+    /// keep them equal to a rebuild.
+    /// </summary>
     public static EmailPerformanceService Service(SqliteTestDatabase db, TimeProvider clock, string role)
-        => new(db.Factory, FixedCurrentUser.For(role.ToLowerInvariant() + "@test.local", role), clock);
+    {
+        Rebuild(db);
+        return new(db.Factory, FixedCurrentUser.For(role.ToLowerInvariant() + "@test.local", role), clock);
+    }
+
+    /// <summary>Rebuilds the report's aggregates from the rows (SQLite's async calls complete synchronously).</summary>
+    public static void Rebuild(SqliteTestDatabase db)
+    {
+        using var context = db.NewContext();
+        EmailStats.RebuildAsync(context).GetAwaiter().GetResult();
+    }
 }

@@ -1,6 +1,8 @@
 using BounceAdmin.Data;
 using BounceAdmin.Data.Entities;
 using Microsoft.Data.Sqlite;
+using BounceAdmin.Features.People;
+using BounceAdmin.Features.Reports;
 using Microsoft.EntityFrameworkCore;
 
 namespace BounceAdmin.Features.Bench;
@@ -59,9 +61,63 @@ public interface IBenchScenarios
 /// <summary>Chooses the implementation the bench measures.</summary>
 public static class BenchScenarios
 {
-    /// <summary>The services to measure. Until the people and report services are merged, the fallback mirrors them.</summary>
+    /// <summary>
+    /// The app's real services (<see cref="PeopleService"/>, <see cref="EmailPerformanceService"/>); domain health has no
+    /// service yet and is measured with the fallback's live query.
+    /// </summary>
     public static IBenchScenarios Create(IServiceProvider services)
-        => new FallbackBenchScenarios(services.GetRequiredService<IDbContextFactory<AppDbContext>>(), services.GetRequiredService<TimeProvider>());
+        => new AppBenchScenarios(
+            services.GetRequiredService<PeopleService>(),
+            services.GetRequiredService<EmailPerformanceService>(),
+            new FallbackBenchScenarios(services.GetRequiredService<IDbContextFactory<AppDbContext>>(), services.GetRequiredService<TimeProvider>()));
+}
+
+/// <summary>The bench's calls mapped onto the app's services (their role checks included).</summary>
+public sealed class AppBenchScenarios(PeopleService people, EmailPerformanceService report, FallbackBenchScenarios fallback) : IBenchScenarios
+{
+    public async Task<int> SearchPeopleAsync(BenchPeopleQuery q, CancellationToken ct)
+    {
+        var result = await people.SearchAsync(new PeopleQuery(
+            q.Text,
+            q.Status switch
+            {
+                BenchPeopleStatus.Invalid => PeopleStatusFilter.Invalid,
+                BenchPeopleStatus.Suspended => PeopleStatusFilter.Suspended,
+                BenchPeopleStatus.Unmailable => PeopleStatusFilter.Unmailable,
+                BenchPeopleStatus.Mailable => PeopleStatusFilter.Mailable,
+                _ => null,
+            },
+            q.Page,
+            q.PageSize,
+            q.SortBy switch
+            {
+                BenchPeopleSort.LastName => PeopleSortField.LastName,
+                BenchPeopleSort.CreatedAt => PeopleSortField.CreatedAt,
+                _ => PeopleSortField.Email,
+            },
+            q.Descending), ct);
+        return result.Items.Count == 0 && result.TotalCount > 0 && q.Page == 0 ? -1 : result.TotalCount;
+    }
+
+    public async Task<int> GetPersonWithBouncesAsync(int personId, CancellationToken ct)
+    {
+        var person = await people.GetDetailsAsync(personId, ct);
+        if (person is null)
+        {
+            return -1;
+        }
+
+        return (await people.GetBouncesAsync(personId, ct)).Count;
+    }
+
+    public async Task<int> GetReportAsync(DateTime from, DateTime to, CancellationToken ct)
+        => (await report.GetReportAsync(new EmailPerformanceFilter(from, to), ct)).Rows.Count;
+
+    public async Task<int> GetReportDrillDownAsync(DateTime from, DateTime to, int emailId, CancellationToken ct)
+        => (await report.GetPeopleAsync(new EmailPerformanceFilter(from, to, EmailId: emailId), EmailPerformanceMetric.HardBounced, 0, 50, ct: ct)).TotalCount;
+
+    public Task<int> GetDomainHealthAsync(DateTime from, DateTime to, CancellationToken ct)
+        => fallback.GetDomainHealthAsync(from, to, ct);
 }
 
 /// <summary>

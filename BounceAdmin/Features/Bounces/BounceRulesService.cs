@@ -1,5 +1,6 @@
 using System.Globalization;
 using BounceAdmin.Data;
+using BounceAdmin.Features.Reports;
 using BounceAdmin.Data.Entities;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -76,6 +77,16 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
         // Domain health counts every stored bounce in the same transaction, so the aggregate never drifts from the
         // events (a duplicate stores no event and counts nothing; a re-match later does not count again).
         await BounceHealth.DomainStatsWriter.CountBouncesAsync(db, applied.Where(a => a.Event is not null).Select(a => a.Event!), ct);
+
+        // The report's aggregates move with the bounce, in the same transaction.
+        foreach (var (_, evt) in applied)
+        {
+            if (evt is { Kind: not BounceKind.None })
+            {
+                await EmailStats.RecordBounceAsync(db, evt, ct);
+            }
+        }
+
         await tx.CommitAsync(ct);
         return applied.Select(a => a.Event is null ? a.Result : a.Result with { BounceEventId = a.Event.Id }).ToList();
     }
@@ -101,6 +112,7 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
             evt.Outcome = BounceOutcome.Applied;
             evt.Changes = ApplyToPerson(db, person, evt, clock.GetUtcNow().UtcDateTime);
             await db.SaveChangesAsync(ct);
+            await EmailStats.RecordBounceAsync(db, evt, ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }

@@ -2,6 +2,7 @@ using BounceAdmin.Data;
 using BounceAdmin.Data.Entities;
 using BounceAdmin.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Caching.Memory;
 
 namespace BounceAdmin.Features.People;
 
@@ -9,8 +10,29 @@ namespace BounceAdmin.Features.People;
 /// Reads people for the people list and a person's page. Every method needs a signed-in user with any role; searching,
 /// filtering, sorting and paging all run in SQL so the list stays usable on a large database.
 /// </summary>
-public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICurrentUser currentUser, TimeProvider clock)
+/// <remarks>
+/// Scale (issue 4, Features/Bench/BENCH.md): predicates are written so SQLite's planner can use the partial indexes of
+/// <c>PersonConfiguration</c>; every sort ends with the id in the same direction, which those indexes deliver; and the
+/// count of a broad filter (at least <see cref="CachedCountThreshold"/> matches, i.e. a scan of that many index entries)
+/// is kept for <see cref="CountCacheFor"/> per (text, status, deleted) in <paramref name="countCache"/>, so turning pages
+/// does not recount a million rows. Narrow counts are always exact and live.
+/// </remarks>
+public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICurrentUser currentUser, TimeProvider clock, IMemoryCache? countCache = null)
 {
+    /// <summary>How long the count of a broad filter is reused.</summary>
+    public static readonly TimeSpan CountCacheFor = TimeSpan.FromSeconds(60);
+
+    /// <summary>Counts below this are not cached (cheap to recount, and expected to be exact after an edit).</summary>
+    public const int CachedCountThreshold = 10_000;
+
+    /// <summary>The smallest count that is cached (<see cref="CachedCountThreshold"/>; tests lower it).</summary>
+    internal int CacheCountsFrom { get; init; } = CachedCountThreshold;
+
+    // No time is that late: an upper bound that changes nothing but makes the planner see a narrow range on
+    // EmailSuspendedAt instead of estimating a quarter of the table and walking the email index.
+    private static readonly DateTime FarFuture = new(9000, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+    private static readonly DateTime NeverSuspended = new(1, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+
     /// <summary>Most bounce or audit rows one call returns; a person with more is an outlier worth a dedicated report.</summary>
     public const int MaxHistoryRows = 500;
 
@@ -30,13 +52,13 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICu
             people = people.Where(p => !p.IsDeleted);
         }
 
-        people = ApplyText(people, q.Text);
+        people = await NarrowDomainAsync(db, people, q.Text, ct) ?? ApplyText(people, q.Text, TextMatches(db));
         if (q.Status is { } status)
         {
             people = ApplyStatus(people, status, now);
         }
 
-        var total = await people.CountAsync(ct);
+        var total = await CountAsync(people, q, ct);
         var rows = await Sort(people, q.SortBy, q.Descending)
             .Skip(page * pageSize)
             .Take(pageSize)
@@ -53,6 +75,52 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICu
                 PersonStatus.Of(p.Email, p.Blocklisted, p.EmailInvalid, p.MarketingSuspended, p.Unsubscribed, p.EmailSuspendedAt, now)))
             .ToList();
         return new PeopleSearchResult(items, total);
+    }
+
+    /// <summary>The ids of people whose name or company contains the word, from the full-text index.</summary>
+    internal static Func<string, IQueryable<int>> TextMatches(AppDbContext db)
+        => word =>
+        {
+            var phrase = PeopleSearchIndex.Phrase(word);
+            return db.Set<PersonTextMatch>()
+                .FromSql($"SELECT rowid AS PersonId FROM PeopleSearch WHERE PeopleSearch MATCH {phrase}")
+                .Select(m => m.PersonId);
+        };
+
+    private async Task<int> CountAsync(IQueryable<Person> people, PeopleQuery q, CancellationToken ct)
+    {
+        var key = (nameof(PeopleService), q.Text?.Trim().ToLowerInvariant() ?? "", q.Status, q.IncludeDeleted);
+        if (countCache is not null && countCache.TryGetValue(key, out int cached))
+        {
+            return cached;
+        }
+
+        var total = await people.CountAsync(ct);
+        if (countCache is not null && total >= CacheCountsFrom)
+        {
+            countCache.Set(key, total, CountCacheFor);
+        }
+
+        return total;
+    }
+
+    /// <summary>
+    /// A domain search ("@gmail.com") whose prefix range holds exactly one domain becomes an equality on that domain:
+    /// then the (EmailDomain, EmailNormalized) index also delivers the email order, and neither the count nor a deep page
+    /// sorts every match. Two index seeks find out; null when the text is not such a search.
+    /// </summary>
+    private static async Task<IQueryable<Person>?> NarrowDomainAsync(AppDbContext db, IQueryable<Person> people, string? text, CancellationToken ct)
+    {
+        var q = text?.Trim().ToLowerInvariant();
+        if (string.IsNullOrEmpty(q) || !q.StartsWith('@') || q.Length == 1)
+        {
+            return null;
+        }
+
+        var inRange = ApplyText(db.People.AsNoTracking(), q);
+        var first = await inRange.OrderBy(p => p.EmailDomain).Select(p => p.EmailDomain).FirstOrDefaultAsync(ct);
+        var last = await inRange.OrderByDescending(p => p.EmailDomain).Select(p => p.EmailDomain).FirstOrDefaultAsync(ct);
+        return first is not null && first == last ? people.Where(p => p.EmailDomain == first) : null;
     }
 
     /// <summary>One person with the five bounce fields and the status derived at the current time; null if there is none.</summary>
@@ -139,9 +207,11 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICu
     /// <summary>
     /// Email searches are prefix searches turned into a range on an indexed column (<c>col &gt;= 'abc' AND col &lt; 'abd'</c>):
     /// unlike SQLite's LIKE, which is case-insensitive and so skips a binary index, a range is answered from the index
-    /// in logarithmic time. Names and companies are matched with LIKE '%word%', a scan that is fine at demo scale.
+    /// in logarithmic time. Names and companies are matched as substrings: through the trigram full-text index
+    /// (<see cref="PeopleSearchIndex"/>) when <paramref name="textMatches"/> is given and the word has at least three
+    /// characters, else with LIKE '%word%', a scan.
     /// </summary>
-    internal static IQueryable<Person> ApplyText(IQueryable<Person> people, string? text)
+    internal static IQueryable<Person> ApplyText(IQueryable<Person> people, string? text, Func<string, IQueryable<int>>? textMatches = null)
     {
         var q = text?.Trim().ToLowerInvariant();
         if (string.IsNullOrEmpty(q))
@@ -170,6 +240,16 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICu
             var like = "%" + EscapeLike(word) + "%";
             var (low, high) = PrefixRange(word);
             high ??= low; // only when the word ends in U+FFFF: then the email branch matches nothing, names still do
+            if (textMatches is not null && word.Length >= PeopleSearchIndex.MinLength)
+            {
+                // Both sides of the OR are index lookups (an email range, a set of ids), so SQLite unions them.
+                var ids = textMatches(word);
+                people = people.Where(p =>
+                    (string.Compare(p.EmailNormalized, low) >= 0 && string.Compare(p.EmailNormalized, high) < 0)
+                    || ids.Contains(p.Id));
+                continue;
+            }
+
             people = people.Where(p =>
                 (string.Compare(p.EmailNormalized, low) >= 0 && string.Compare(p.EmailNormalized, high) < 0)
                 || EF.Functions.Like(p.FirstName, like, "\\")
@@ -188,11 +268,13 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICu
         return status switch
         {
             PeopleStatusFilter.Invalid => people.Where(p => p.EmailInvalid),
-            PeopleStatusFilter.Suspended => people.Where(p => p.EmailSuspendedAt > cutoff),
+            PeopleStatusFilter.Suspended => people.Where(p => p.EmailSuspendedAt > cutoff && p.EmailSuspendedAt < FarFuture),
+            // COALESCE rather than "IS NULL OR <=": the OR tempts SQLite into a multi-index OR over EmailSuspendedAt, this
+            // way the partial covering index of mailable people (IX_People_Mailable_Email) answers count and page alone.
             PeopleStatusFilter.Mailable => people.Where(p =>
                 p.Email != null && p.Email.Trim() != ""
                 && !p.Blocklisted && !p.EmailInvalid && !p.MarketingSuspended && !p.Unsubscribed
-                && (p.EmailSuspendedAt == null || p.EmailSuspendedAt <= cutoff)),
+                && (p.EmailSuspendedAt ?? NeverSuspended) <= cutoff),
             PeopleStatusFilter.Unmailable => people.Where(p =>
                 p.Email == null || p.Email.Trim() == ""
                 || p.Blocklisted || p.EmailInvalid || p.MarketingSuspended || p.Unsubscribed
@@ -201,7 +283,7 @@ public sealed class PeopleService(IDbContextFactory<AppDbContext> dbFactory, ICu
         };
     }
 
-    private static IQueryable<Person> Sort(IQueryable<Person> people, PeopleSortField sortBy, bool descending)
+    internal static IQueryable<Person> Sort(IQueryable<Person> people, PeopleSortField sortBy, bool descending)
     {
         IOrderedQueryable<Person> ordered = (sortBy, descending) switch
         {

@@ -29,6 +29,11 @@ namespace BounceAdmin.Features.Reports;
 /// was; Pending vs Aborted is decided by the latest send.</para>
 /// <para><b>Bounces.</b> A bounce counts for a send when <c>BounceEvent.SendId</c> points at it, or, for an applied bounce
 /// without a send, when it has the send's person and email and happened at or after the send. Only Hard and Soft kinds count.</para>
+/// <para><b>Where the counts come from.</b> The grid is read from maintained aggregates (<see cref="EmailStats"/>: each send's
+/// outcome bits, per-day-and-email counts, the repeated pairs), kept in the transaction that records a send, event or
+/// bounce; see <see cref="EmailPerformanceCounts"/>. The result is the same as counting the raw rows by the rules above
+/// (the tests compare both). A row inserted without the hooks (a bulk load) is not counted until
+/// <see cref="EmailStats.RebuildAsync"/> runs. The drill-down reads the sends of the frame live, using the same bits.</para>
 /// <para><b>Rates.</b> % Delivered, % Hard Bounced and % Soft Bounced are over Sent; % Opened, % Clicked Email and
 /// % Unsubscribed over Delivered; Clicked-to-Opened is Clicked over Opened.</para>
 /// </remarks>
@@ -50,13 +55,18 @@ public sealed class EmailPerformanceService(IDbContextFactory<AppDbContext> dbFa
         Validate(filter);
         var now = clock.GetUtcNow().UtcDateTime;
 
-        var (sql, parameters) = EmailPerformanceSql.Report(filter, now - AbortAfter);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var raw = await db.Database.SqlQueryRaw<ReportSqlRow>(sql, [.. parameters]).ToListAsync(ct);
+        var counts = await EmailPerformanceCounts.CountAsync(db, filter, now - AbortAfter, ct);
+        var ids = counts.Keys.ToList();
+        var names = await db.Emails.AsNoTracking()
+            .Where(e => ids.Contains(e.Id))
+            .Select(e => new { e.Id, e.Name })
+            .ToDictionaryAsync(e => e.Id, e => e.Name, ct);
 
-        var rows = raw
-            .Select(r => new EmailPerformanceRow(r.EmailId, r.EmailName, r.Sent, r.Delivered, r.HardBounced, r.SoftBounced,
-                r.Pending, r.Aborted, r.Opened, r.Clicked, r.Unsubscribed))
+        var rows = counts
+            .Where(kv => names.ContainsKey(kv.Key))
+            .Select(kv => new EmailPerformanceRow(kv.Key, names[kv.Key], kv.Value.Sent, kv.Value.Delivered, kv.Value.HardBounced,
+                kv.Value.SoftBounced, kv.Value.Pending, kv.Value.Aborted, kv.Value.Opened, kv.Value.Clicked, kv.Value.Unsubscribed))
             .OrderBy(r => r.EmailName, StringComparer.OrdinalIgnoreCase)
             .ThenBy(r => r.EmailId)
             .ToList();
@@ -210,22 +220,7 @@ public sealed class EmailPerformanceService(IDbContextFactory<AppDbContext> dbFa
     private static string Stamp(EmailPerformanceFilter filter)
         => $"{filter.From:yyyyMMdd}-{filter.To.AddTicks(-1):yyyyMMdd}";
 
-    // Shapes of the raw SQL results; property names match the SQL column aliases.
-    private sealed class ReportSqlRow
-    {
-        public int EmailId { get; set; }
-        public string EmailName { get; set; } = "";
-        public int Sent { get; set; }
-        public int Delivered { get; set; }
-        public int HardBounced { get; set; }
-        public int SoftBounced { get; set; }
-        public int Pending { get; set; }
-        public int Aborted { get; set; }
-        public int Opened { get; set; }
-        public int Clicked { get; set; }
-        public int Unsubscribed { get; set; }
-    }
-
+    // Shape of the raw SQL result; property names match the SQL column aliases.
     private sealed class PersonSqlRow
     {
         public int PersonId { get; set; }

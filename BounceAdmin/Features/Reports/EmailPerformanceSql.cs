@@ -8,12 +8,9 @@ namespace BounceAdmin.Features.Reports;
 /// and the (email, person) pairs are aggregated there too, so C# only ever sees one row per email or one page of people.
 /// </summary>
 /// <remarks>
-/// <para>Per send (CTE <c>s</c>) two small bit sets are read, one index seek each:
-/// <c>ev</c> = 2 Delivered, 4 Opened (an open, click or unsubscribe: rule 3), 8 Clicked, 16 Unsubscribed;
-/// <c>bk</c> = 1 Soft, 2 Hard. They are built from <c>MAX(condition)</c> per bit, because SQLite has no bitwise-or
-/// aggregate and <c>SUM(DISTINCT …)</c> costs a temporary B-tree per send. <c>s</c> is MATERIALIZED on purpose:
-/// <c>ev</c> and <c>bk</c> are used several times below, and SQLite would otherwise flatten the CTE and run the correlated
-/// subqueries once per use (measured: twice as slow).
+/// <para>Per send (CTE <c>s</c>) two small bit sets are taken from the send's maintained <see cref="EmailSend.ReportFlags"/>
+/// (see <see cref="EmailStats"/>): <c>ev</c> = 2 Delivered, 4 Opened (an open, click or unsubscribe: rule 3), 8 Clicked,
+/// 16 Unsubscribed; <c>bk</c> = 1 Soft, 2 Hard. <c>s</c> is MATERIALIZED so the bits are extracted once per send.
 /// A bounce belongs to a send when <c>BounceEvent.SendId</c> points at it (any outcome), or, for a bounce that could not
 /// be matched to a send but was applied to the person (<c>SendId</c> null, <c>Outcome = Applied</c>), when it has the
 /// send's person and email and happened at or after the send.</para>
@@ -71,17 +68,11 @@ internal static class EmailPerformanceSql
         var sql = $"""
             WITH s AS MATERIALIZED (
                 SELECT s.EmailId, s.PersonId, s.SentAt,
-                    COALESCE((SELECT MAX(ev.Type = {(int)EmailEventType.Delivered}) * {Delivered}
-                                   + MAX(ev.Type IN ({(int)EmailEventType.Opened}, {(int)EmailEventType.Clicked}, {(int)EmailEventType.Unsubscribed})) * {Opened}
-                                   + MAX(ev.Type = {(int)EmailEventType.Clicked}) * {Clicked}
-                                   + MAX(ev.Type = {(int)EmailEventType.Unsubscribed}) * {Unsubscribed}
-                              FROM EmailEvents ev WHERE ev.SendId = s.Id), 0) AS ev,
-                    COALESCE((SELECT MAX(b.Kind = {Soft}) * {Soft} + MAX(b.Kind = {Hard}) * {Hard}
-                              FROM BounceEvents b WHERE b.SendId = s.Id), 0)
-                    | COALESCE((SELECT MAX(b.Kind = {Soft}) * {Soft} + MAX(b.Kind = {Hard}) * {Hard}
-                              FROM BounceEvents b
-                              WHERE b.PersonId = s.PersonId AND b.SendId IS NULL AND b.EmailId = s.EmailId
-                                AND b.Outcome = {(int)BounceOutcome.Applied} AND b.OccurredAt >= s.SentAt), 0) AS bk
+                    (s.ReportFlags & {(int)SendReportFlags.Delivered} <> 0) * {Delivered}
+                    + (s.ReportFlags & {(int)SendReportFlags.Opened} <> 0) * {Opened}
+                    + (s.ReportFlags & {(int)SendReportFlags.Clicked} <> 0) * {Clicked}
+                    + (s.ReportFlags & {(int)SendReportFlags.Unsubscribed} <> 0) * {Unsubscribed} AS ev,
+                    s.ReportFlags & {(int)(SendReportFlags.SoftBounced | SendReportFlags.HardBounced)} AS bk
                 FROM Sends s {joins}
                 WHERE {string.Join(" AND ", where)}
             ),
@@ -98,28 +89,6 @@ internal static class EmailPerformanceSql
                 FROM s
                 GROUP BY EmailId, PersonId
             )
-            """;
-        return (sql, parameters);
-    }
-
-    /// <summary>One row per email with its counts.</summary>
-    internal static (string Sql, List<SqliteParameter> Parameters) Report(EmailPerformanceFilter filter, DateTime abortedBefore)
-    {
-        var (pairs, parameters) = Pairs(filter, abortedBefore);
-        var sql = pairs + $"""
-
-            SELECT c.EmailId AS EmailId, e.Name AS EmailName,
-                COUNT(*) AS Sent,
-                SUM(c.Rank = {RankDelivered}) AS Delivered,
-                SUM(c.Rank = {RankHard}) AS HardBounced,
-                SUM(c.Rank = {RankSoft}) AS SoftBounced,
-                SUM(c.Rank = {RankNone}) AS Pending,
-                SUM(c.Rank = {RankNone} AND c.LastSentAt <= @abortedBefore) AS Aborted,
-                SUM(c.Opened) AS Opened,
-                SUM(c.Clicked) AS Clicked,
-                SUM(c.Unsubscribed) AS Unsubscribed
-            FROM c JOIN Emails e ON e.Id = c.EmailId
-            GROUP BY c.EmailId, e.Name
             """;
         return (sql, parameters);
     }

@@ -52,6 +52,61 @@ namespace BounceAdmin.Data.Migrations
                 });
 
             migrationBuilder.CreateTable(
+                name: "DomainDailyStats",
+                columns: table => new
+                {
+                    Day = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    Domain = table.Column<string>(type: "TEXT", maxLength: 255, nullable: false),
+                    Sent = table.Column<int>(type: "INTEGER", nullable: false),
+                    HardBounced = table.Column<int>(type: "INTEGER", nullable: false),
+                    SoftBounced = table.Column<int>(type: "INTEGER", nullable: false),
+                    Category1 = table.Column<int>(type: "INTEGER", nullable: false),
+                    Category2 = table.Column<int>(type: "INTEGER", nullable: false),
+                    Category3 = table.Column<int>(type: "INTEGER", nullable: false),
+                    Category4 = table.Column<int>(type: "INTEGER", nullable: false),
+                    Category9 = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DomainDailyStats", x => new { x.Day, x.Domain });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EmailDailyStats",
+                columns: table => new
+                {
+                    Day = table.Column<DateOnly>(type: "TEXT", nullable: false),
+                    EmailId = table.Column<int>(type: "INTEGER", nullable: false),
+                    Sent = table.Column<int>(type: "INTEGER", nullable: false),
+                    Delivered = table.Column<int>(type: "INTEGER", nullable: false),
+                    HardBounced = table.Column<int>(type: "INTEGER", nullable: false),
+                    SoftBounced = table.Column<int>(type: "INTEGER", nullable: false),
+                    Pending = table.Column<int>(type: "INTEGER", nullable: false),
+                    Opened = table.Column<int>(type: "INTEGER", nullable: false),
+                    Clicked = table.Column<int>(type: "INTEGER", nullable: false),
+                    Unsubscribed = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EmailDailyStats", x => new { x.Day, x.EmailId });
+                });
+
+            migrationBuilder.CreateTable(
+                name: "EmailRepeatSends",
+                columns: table => new
+                {
+                    SendId = table.Column<long>(type: "INTEGER", nullable: false),
+                    EmailId = table.Column<int>(type: "INTEGER", nullable: false),
+                    PersonId = table.Column<int>(type: "INTEGER", nullable: false),
+                    SentAt = table.Column<DateTime>(type: "TEXT", nullable: false),
+                    ReportFlags = table.Column<int>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_EmailRepeatSends", x => x.SendId);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "People",
                 columns: table => new
                 {
@@ -249,7 +304,8 @@ namespace BounceAdmin.Data.Migrations
                     EmailId = table.Column<int>(type: "INTEGER", nullable: false),
                     PersonId = table.Column<int>(type: "INTEGER", nullable: false),
                     SentAt = table.Column<DateTime>(type: "TEXT", nullable: false),
-                    MessageId = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true)
+                    MessageId = table.Column<string>(type: "TEXT", maxLength: 500, nullable: true),
+                    ReportFlags = table.Column<int>(type: "INTEGER", nullable: false, defaultValue: 0)
                 },
                 constraints: table =>
                 {
@@ -451,6 +507,11 @@ namespace BounceAdmin.Data.Migrations
                 column: "SendId");
 
             migrationBuilder.CreateIndex(
+                name: "IX_DomainDailyStats_Domain_Day_Counts",
+                table: "DomainDailyStats",
+                columns: new[] { "Domain", "Day", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_EmailEvents_PersonId_OccurredAt",
                 table: "EmailEvents",
                 columns: new[] { "PersonId", "OccurredAt" });
@@ -459,6 +520,11 @@ namespace BounceAdmin.Data.Migrations
                 name: "IX_EmailEvents_SendId_Type",
                 table: "EmailEvents",
                 columns: new[] { "SendId", "Type" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_EmailRepeatSends_SentAt_EmailId_PersonId_ReportFlags",
+                table: "EmailRepeatSends",
+                columns: new[] { "SentAt", "EmailId", "PersonId", "ReportFlags" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Emails_ProgramId",
@@ -471,15 +537,15 @@ namespace BounceAdmin.Data.Migrations
                 column: "Company");
 
             migrationBuilder.CreateIndex(
+                name: "IX_People_Deleted",
+                table: "People",
+                column: "Id",
+                filter: "\"IsDeleted\"");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_People_EmailDomain_EmailNormalized",
                 table: "People",
                 columns: new[] { "EmailDomain", "EmailNormalized" });
-
-            migrationBuilder.CreateIndex(
-                name: "IX_People_EmailInvalid",
-                table: "People",
-                column: "EmailInvalid",
-                filter: "EmailInvalid = 1");
 
             migrationBuilder.CreateIndex(
                 name: "IX_People_EmailNormalized",
@@ -493,9 +559,33 @@ namespace BounceAdmin.Data.Migrations
                 column: "EmailSuspendedAt");
 
             migrationBuilder.CreateIndex(
+                name: "IX_People_Invalid_LastName_FirstName",
+                table: "People",
+                columns: new[] { "LastName", "FirstName" },
+                filter: "\"EmailInvalid\" AND NOT \"IsDeleted\"");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_People_LastName",
                 table: "People",
                 column: "LastName");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_People_Live_CreatedAt",
+                table: "People",
+                column: "CreatedAt",
+                filter: "NOT \"IsDeleted\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_People_Live_EmailDomain_EmailNormalized",
+                table: "People",
+                columns: new[] { "EmailDomain", "EmailNormalized" },
+                filter: "NOT \"IsDeleted\"");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_People_Mailable_Email",
+                table: "People",
+                columns: new[] { "EmailNormalized", "Id", "EmailSuspendedAt", "Email", "IsDeleted", "Blocklisted", "EmailInvalid", "MarketingSuspended", "Unsubscribed" },
+                filter: "NOT \"IsDeleted\" AND NOT \"Blocklisted\" AND NOT \"EmailInvalid\" AND NOT \"MarketingSuspended\" AND NOT \"Unsubscribed\"");
 
             migrationBuilder.CreateIndex(
                 name: "IX_Quarantine_ReceivedAt",
@@ -503,9 +593,9 @@ namespace BounceAdmin.Data.Migrations
                 column: "ReceivedAt");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Sends_EmailId",
+                name: "IX_Sends_EmailId_SentAt_PersonId",
                 table: "Sends",
-                column: "EmailId");
+                columns: new[] { "EmailId", "SentAt", "PersonId" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Sends_MessageId",
@@ -513,19 +603,30 @@ namespace BounceAdmin.Data.Migrations
                 column: "MessageId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Sends_PersonId_SentAt",
+                name: "IX_Sends_Pending_SentAt_EmailId",
                 table: "Sends",
-                columns: new[] { "PersonId", "SentAt" });
+                columns: new[] { "SentAt", "EmailId" },
+                filter: "\"ReportFlags\" = 0");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Sends_PersonId_SentAt_EmailId_ReportFlags",
+                table: "Sends",
+                columns: new[] { "PersonId", "SentAt", "EmailId", "ReportFlags" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Sends_SentAt_EmailId_PersonId",
                 table: "Sends",
                 columns: new[] { "SentAt", "EmailId", "PersonId" });
+
+            // Not in the model (EF cannot describe FTS5 tables): the people word-search index and its triggers.
+            migrationBuilder.Sql(PeopleSearchIndex.CreateSql);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.Sql(PeopleSearchIndex.DropSql);
+
             migrationBuilder.DropTable(
                 name: "AspNetRoleClaims");
 
@@ -545,7 +646,16 @@ namespace BounceAdmin.Data.Migrations
                 name: "AuditEntries");
 
             migrationBuilder.DropTable(
+                name: "DomainDailyStats");
+
+            migrationBuilder.DropTable(
+                name: "EmailDailyStats");
+
+            migrationBuilder.DropTable(
                 name: "EmailEvents");
+
+            migrationBuilder.DropTable(
+                name: "EmailRepeatSends");
 
             migrationBuilder.DropTable(
                 name: "Quarantine");

@@ -11,8 +11,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BounceAdmin.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261128084438_DomainHealth")]
-    partial class DomainHealth
+    [Migration("20261128091328_Initial")]
+    partial class Initial
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -315,6 +315,43 @@ namespace BounceAdmin.Data.Migrations
                     b.ToTable("Emails");
                 });
 
+            modelBuilder.Entity("BounceAdmin.Data.Entities.EmailDailyStat", b =>
+                {
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("EmailId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Clicked")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Delivered")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("HardBounced")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Opened")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Pending")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Sent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("SoftBounced")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Unsubscribed")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Day", "EmailId");
+
+                    b.ToTable("EmailDailyStats", (string)null);
+                });
+
             modelBuilder.Entity("BounceAdmin.Data.Entities.EmailEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -345,6 +382,30 @@ namespace BounceAdmin.Data.Migrations
                     b.ToTable("EmailEvents");
                 });
 
+            modelBuilder.Entity("BounceAdmin.Data.Entities.EmailRepeatSend", b =>
+                {
+                    b.Property<long>("SendId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("EmailId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ReportFlags")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("SentAt")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("SendId");
+
+                    b.HasIndex("SentAt", "EmailId", "PersonId", "ReportFlags");
+
+                    b.ToTable("EmailRepeatSends", (string)null);
+                });
+
             modelBuilder.Entity("BounceAdmin.Data.Entities.EmailSend", b =>
                 {
                     b.Property<long>("Id")
@@ -361,18 +422,26 @@ namespace BounceAdmin.Data.Migrations
                     b.Property<int>("PersonId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ReportFlags")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(0);
+
                     b.Property<DateTime>("SentAt")
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
 
-                    b.HasIndex("EmailId");
-
                     b.HasIndex("MessageId");
 
-                    b.HasIndex("PersonId", "SentAt");
+                    b.HasIndex("EmailId", "SentAt", "PersonId");
 
                     b.HasIndex("SentAt", "EmailId", "PersonId");
+
+                    b.HasIndex("PersonId", "SentAt", "EmailId", "ReportFlags");
+
+                    b.HasIndex(new[] { "SentAt", "EmailId" }, "IX_Sends_Pending_SentAt_EmailId")
+                        .HasFilter("\"ReportFlags\" = 0");
 
                     b.ToTable("Sends", (string)null);
                 });
@@ -469,9 +538,6 @@ namespace BounceAdmin.Data.Migrations
 
                     b.HasIndex("Company");
 
-                    b.HasIndex("EmailInvalid")
-                        .HasFilter("EmailInvalid = 1");
-
                     b.HasIndex("EmailNormalized")
                         .IsUnique();
 
@@ -480,6 +546,21 @@ namespace BounceAdmin.Data.Migrations
                     b.HasIndex("LastName");
 
                     b.HasIndex("EmailDomain", "EmailNormalized");
+
+                    b.HasIndex(new[] { "Id" }, "IX_People_Deleted")
+                        .HasFilter("\"IsDeleted\"");
+
+                    b.HasIndex(new[] { "LastName", "FirstName" }, "IX_People_Invalid_LastName_FirstName")
+                        .HasFilter("\"EmailInvalid\" AND NOT \"IsDeleted\"");
+
+                    b.HasIndex(new[] { "CreatedAt" }, "IX_People_Live_CreatedAt")
+                        .HasFilter("NOT \"IsDeleted\"");
+
+                    b.HasIndex(new[] { "EmailDomain", "EmailNormalized" }, "IX_People_Live_EmailDomain_EmailNormalized")
+                        .HasFilter("NOT \"IsDeleted\"");
+
+                    b.HasIndex(new[] { "EmailNormalized", "Id", "EmailSuspendedAt", "Email", "IsDeleted", "Blocklisted", "EmailInvalid", "MarketingSuspended", "Unsubscribed" }, "IX_People_Mailable_Email")
+                        .HasFilter("NOT \"IsDeleted\" AND NOT \"Blocklisted\" AND NOT \"EmailInvalid\" AND NOT \"MarketingSuspended\" AND NOT \"Unsubscribed\"");
 
                     b.ToTable("People", (string)null);
                 });
@@ -515,6 +596,16 @@ namespace BounceAdmin.Data.Migrations
                     b.HasIndex("ReceivedAt");
 
                     b.ToTable("Quarantine", (string)null);
+                });
+
+            modelBuilder.Entity("BounceAdmin.Data.PersonTextMatch", b =>
+                {
+                    b.Property<int>("PersonId")
+                        .HasColumnType("INTEGER");
+
+                    b.ToTable((string)null);
+
+                    b.ToView(null, (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
