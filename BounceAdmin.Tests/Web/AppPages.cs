@@ -13,12 +13,27 @@ public static class AppPages
         ("/people", Identity.Roles.Anyone),
         ("/people/1", Identity.Roles.Anyone),
         ("/bounces", Identity.Roles.Anyone),
+        ("/bounces/quarantine", Identity.Roles.Admin),
+        ("/reports/bounce-health", Identity.Roles.ReportReaders),
         ("/reports/email-performance", Identity.Roles.ReportReaders),
         ("/reports/email-performance/people", Identity.Roles.ReportReaders),
         ("/admin/users", Identity.Roles.Admin),
         ("/admin/audit", Identity.Roles.Admin),
         ("/admin/bulk-reset", Identity.Roles.Admin),
     ];
+
+    /// <summary>Every routable page of the app must be in <see cref="All"/>, so a new page cannot miss the access tests.</summary>
+    public static IEnumerable<string> Unlisted => Templates
+        .Where(t => !t.StartsWith("/Account", StringComparison.OrdinalIgnoreCase) && t is not "/Error" and not "/not-found")
+        .Where(t => !All.Any(p => Matches(t, p.Path)));
+
+    private static bool Matches(string template, string path)
+    {
+        var parts = template.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        return parts.Length == segments.Length
+            && parts.Zip(segments).All(p => p.First.StartsWith('{') || string.Equals(p.First, p.Second, StringComparison.OrdinalIgnoreCase));
+    }
 
     private static readonly string[] Templates = typeof(Program).Assembly.GetTypes()
         .SelectMany(t => t.GetCustomAttributes<RouteAttribute>())
@@ -32,13 +47,7 @@ public static class AppPages
     /// </summary>
     public static bool Exists(string path)
     {
-        var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-        return Templates.Any(template =>
-        {
-            var parts = template.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
-            return parts.Length == segments.Length
-                && parts.Zip(segments).All(p => p.First.StartsWith('{') || string.Equals(p.First, p.Second, StringComparison.OrdinalIgnoreCase));
-        });
+        return Templates.Any(template => Matches(template, path));
     }
 
     public static bool Allows(string roles, string role) => roles.Split(',').Contains(role);
