@@ -46,6 +46,36 @@ public sealed class BenchCommandTests : IDisposable
             root.GetProperty("apply_vs_raw").GetDouble(),
             precision: 3);
         Assert.Contains("people: domain '@gmail.com'", output.ToString(), StringComparison.Ordinal);
+        Assert.True(root.GetProperty("cores").GetInt32() > 0);
+        Assert.True(root.TryGetProperty("load_average_1m", out _), "missing key load_average_1m");
+    }
+
+    [Fact]
+    public async Task TinyBench_MeasuresOnlyTheAppsServices_AndTheRawReference()
+    {
+        var result = await BenchRunner.RunAsync(
+            new BenchOptions(People: 500, Emails: 20, Sends: 2000, Bounces: 200, DbPath: _db, Apply: 30, Repetitions: 5),
+            TextWriter.Null);
+
+        // Every row is either a call into an app service or the raw SQLite reference: no fallback, cached-count,
+        // proposed-aggregate or synchronous=NORMAL rows are left.
+        Assert.All(result.Timings, t => Assert.True(
+            t.Key.StartsWith("raw_", StringComparison.Ordinal) || t.Label.EndsWith("(service)", StringComparison.Ordinal),
+            $"{t.Key}: '{t.Label}' is neither a service call nor the raw reference"));
+        Assert.Equal(
+            ["apply", "domain_health", "person", "raw_point_read", "report", "report_drill"],
+            result.Timings.Select(t => t.Key).Where(k => !k.StartsWith("people_", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
+        Assert.Equal(12, result.Timings.Count(t => t.Key.StartsWith("people_", StringComparison.Ordinal)));
+        foreach (var removed in new[] { "people_cached_count_p95_ms", "report_agg_p95_ms", "domain_health_agg_p95_ms", "apply_sync_normal_rows_per_s" })
+        {
+            Assert.False(result.Json.ContainsKey(removed), $"{removed} is still reported");
+        }
+
+        // The services found the data (20 campaigns over 180 days put sends in the last 30): the report has rows for the emails and BounceHealthService found domains in its
+        // aggregate, which the builder filled with the app's own rebuild statement.
+        Assert.True(result.Timings.Single(t => t.Key == "report").Result > 0);
+        Assert.True(result.Timings.Single(t => t.Key == "domain_health").Result > 0);
+        Assert.True(result.Timings.Single(t => t.Key == "people_all_created_desc_first").Result > 0);
     }
 
     [Fact]

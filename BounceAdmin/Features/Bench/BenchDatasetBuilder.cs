@@ -86,8 +86,7 @@ internal sealed class BenchDatasetBuilder(BenchOptions options, DateTime nowUtc,
 
         var people = InsertPeople(data);
         log.WriteLine($"  people: {people:N0} in {clock.Elapsed.TotalSeconds:F0} s");
-        var aggregates = new BenchAggregates.Accumulator();
-        var (sends, events, bounces) = InsertSends(data, start, aggregates);
+        var (sends, events, bounces) = InsertSends(data, start);
         log.WriteLine($"  sends: {sends:N0}, events: {events:N0}, bounces: {bounces:N0} at {clock.Elapsed.TotalSeconds:F0} s");
         Commit();
 
@@ -100,10 +99,6 @@ internal sealed class BenchDatasetBuilder(BenchOptions options, DateTime nowUtc,
             FROM (SELECT PersonId, MAX(OccurredAt) AS At FROM BounceEvents WHERE Category = 1 GROUP BY PersonId) AS m
             WHERE People.Id = m.PersonId;
             """);
-        Commit();
-
-        Begin();
-        aggregates.Write(cn, data);
         Commit();
 
         // The app's own domain-health aggregate, rebuilt from the loaded rows with the app's statement.
@@ -161,7 +156,7 @@ internal sealed class BenchDatasetBuilder(BenchOptions options, DateTime nowUtc,
     }
 
     /// <summary>
-    /// Brings a reused database up to the current bench: the proposed indexes and the aggregate tables are created if
+    /// Brings a reused database up to the current bench: the proposed indexes are created if
     /// missing (an older build may lack them), then ANALYZE refreshes the planner's statistics.
     /// </summary>
     public static void Upgrade(string path, TextWriter log)
@@ -268,7 +263,7 @@ internal sealed class BenchDatasetBuilder(BenchOptions options, DateTime nowUtc,
         return options.People;
     }
 
-    private (long Sends, long Events, long Bounces) InsertSends(BenchData data, DateTime start, BenchAggregates.Accumulator agg)
+    private (long Sends, long Events, long Bounces) InsertSends(BenchData data, DateTime start)
     {
         using var send = Prepare("INSERT INTO Sends (Id, EmailId, PersonId, SentAt, MessageId) VALUES ($id, $e, $p, $at, $mid)",
             "$id", "$e", "$p", "$at", "$mid");
@@ -310,9 +305,7 @@ internal sealed class BenchDatasetBuilder(BenchOptions options, DateTime nowUtc,
 
                 var messageId = $"bench.{sendId}@mail.bounceadmin.test";
                 Row(send, sendId, e, personId, sentAt, messageId);
-                var domainIndex = data.DomainOf(personId);
                 var dead = data.IsDead(personId, deadShare);
-                BenchAggregates.Outcome outcome;
                 if ((dead && rng.NextDouble() < 0.9) || rng.NextDouble() < otherRate)
                 {
                     var b = BenchData.DrawBounce(rng, dead);
@@ -322,29 +315,23 @@ internal sealed class BenchDatasetBuilder(BenchOptions options, DateTime nowUtc,
                     Row(bounce, personId, sendId, e, recipient, domain, b.Category, b.Reason, (int)kind, b.Status, b.Code,
                         b.Diagnostic, "mx." + domain, "bench." + b.Reason, messageId, at, at.AddSeconds(30), "bench:" + sendId);
                     bounces++;
-                    outcome = kind == BounceKind.Hard ? BenchAggregates.Outcome.Hard : BenchAggregates.Outcome.Soft;
-                    agg.AddBounce(at, domainIndex, kind == BounceKind.Hard);
                 }
                 else
                 {
-                    outcome = BenchAggregates.Outcome.Pending;
                     var deliveredAt = sentAt.AddSeconds(rng.Next(2, 1800));
                     if (rng.NextDouble() >= 0.005 && deliveredAt <= nowUtc)
                     {
                         Row(evt, sendId, personId, e, (int)EmailEventType.Delivered, deliveredAt);
                         events++;
-                        outcome = BenchAggregates.Outcome.Delivered;
                         var openedAt = deliveredAt.AddSeconds(rng.Next(60, 3 * 86400));
                         if (rng.NextDouble() < 0.22 && openedAt <= nowUtc)
                         {
                             Row(evt, sendId, personId, e, (int)EmailEventType.Opened, openedAt);
                             events++;
-                            outcome = BenchAggregates.Outcome.Opened;
                             if (rng.NextDouble() < 0.18)
                             {
                                 Row(evt, sendId, personId, e, (int)EmailEventType.Clicked, openedAt.AddSeconds(rng.Next(2, 600)));
                                 events++;
-                                outcome = BenchAggregates.Outcome.Clicked;
                             }
                         }
 
@@ -352,16 +339,9 @@ internal sealed class BenchDatasetBuilder(BenchOptions options, DateTime nowUtc,
                         {
                             Row(evt, sendId, personId, e, (int)EmailEventType.Unsubscribed, deliveredAt.AddSeconds(rng.Next(60, 86400)));
                             events++;
-                            agg.AddUnsubscribe(e, sentAt);
-                            if (outcome == BenchAggregates.Outcome.Delivered)
-                            {
-                                outcome = BenchAggregates.Outcome.Opened;
-                            }
                         }
                     }
                 }
-
-                agg.AddSend(e, sentAt, domainIndex, outcome);
             }
         }
 

@@ -19,8 +19,7 @@ public sealed record BenchOptions(
     int Apply = 10_000,
     int Repetitions = 40,
     int Seed = 20261128,
-    bool ReuseDb = false,
-    bool Explain = false)
+    bool ReuseDb = false)
 {
     /// <summary>How many days of sends the dataset spans, ending now.</summary>
     public const int Days = 180;
@@ -55,7 +54,6 @@ public sealed record BenchOptions(
                 "--reps" => o with { Repetitions = checked((int)Number(1)) },
                 "--seed" => o with { Seed = checked((int)Number(0)) },
                 "--reuse" => o with { ReuseDb = true },
-                "--explain" => o with { Explain = true },
                 _ => throw new ArgumentException($"Unknown bench option '{args[i]}'."),
             };
         }

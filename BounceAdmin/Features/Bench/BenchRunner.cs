@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using BounceAdmin.Data;
+using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Features.Bounces;
 using BounceAdmin.Features.People;
 using BounceAdmin.Features.Reports;
@@ -53,12 +54,12 @@ public static class BenchRunner
         services.AddBounces();
         services.AddPeople();
         services.AddReports();
+        services.AddBounceHealth();
         services.AddSingleton<ICurrentUser>(FixedCurrentUser.For("bench", Roles.Admin));
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var scenarios = BenchScenarios.Create(sp);
-        var aggregates = new BenchAggregateQueries(sp.GetRequiredService<IDbContextFactory<AppDbContext>>());
         var timings = new List<BenchTiming>();
         var rng = new Random(o.Seed + 1);
 
@@ -107,36 +108,16 @@ public static class BenchRunner
         };
         foreach (var (key, label, query) in searches)
         {
-            if (o.Explain && scenarios is FallbackBenchScenarios fallback)
-            {
-                var (countSql, pageSql) = await fallback.ExplainPeopleAsync(query with { Page = 100 }, ct);
-                output.WriteLine($"-- {label}\n{countSql}\n;\n{pageSql}\n;");
-            }
-
-            var first = await Measure($"people_{key}_first", $"people: {label}, first page", 50, _ => scenarios.SearchPeopleAsync(query, ct));
+            var first = await Measure($"people_{key}_first", $"people: {label}, first page (service)", 50, _ => scenarios.SearchPeopleAsync(query, ct));
             people.Add(first);
             var lastPage = (int)Math.Max(0, (first.Result - 1) / query.PageSize);
             var deep = query with { Page = Math.Min(lastPage, 4000) };
-            people.Add(await Measure($"people_{key}_deep", $"people: {label}, page {deep.Page:N0}", 50, _ => scenarios.SearchPeopleAsync(deep, ct)));
-        }
-
-        // The proposal for the broad filters: the same queries with the count kept for 60 s (steady state: the warm-up
-        // fills it), i.e. what a page turn costs once the grid knows its total.
-        var cachedCounts = new FallbackBenchScenarios(sp.GetRequiredService<IDbContextFactory<AppDbContext>>(), sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(60));
-        var peopleCached = new List<BenchTiming>();
-        foreach (var (key, label, query) in searches)
-        {
-            var total = people.First(t => t.Key == $"people_{key}_first").Result;
-            var deep = query with { Page = (int)Math.Min(Math.Max(0, (total - 1) / query.PageSize), 4000) };
-            peopleCached.Add(await Measure($"people_{key}_first_cached_count", $"people: {label}, first page, count cached", 50,
-                _ => cachedCounts.SearchPeopleAsync(query, ct)));
-            peopleCached.Add(await Measure($"people_{key}_deep_cached_count", $"people: {label}, page {deep.Page:N0}, count cached", 50,
-                _ => cachedCounts.SearchPeopleAsync(deep, ct)));
+            people.Add(await Measure($"people_{key}_deep", $"people: {label}, page {deep.Page:N0} (service)", 50, _ => scenarios.SearchPeopleAsync(deep, ct)));
         }
 
         // Person detail: people who have bounces, a different one each time.
         var personIds = await SamplePeopleWithBouncesAsync(path, rng, 200, ct);
-        var person = await Measure("person", "person detail + bounce history", 20,
+        var person = await Measure("person", "person detail + bounce history (service)", 20,
             i => scenarios.GetPersonWithBouncesAsync(personIds[i % personIds.Count], ct));
 
         var today = new DateTime(dataset.NowUtc.Date.Ticks, DateTimeKind.Utc);
@@ -144,12 +125,9 @@ public static class BenchRunner
         var from30 = today.AddDays(-29);
         var report = await Measure("report", "report 90 days, all emails (service)", 250, _ => scenarios.GetReportAsync(from90, to, ct));
         var drillEmail = Math.Max(1, dataset.Emails * 3 / 4);
-        var drill = await Measure("report_drill", $"report drill-down: Hard Bounced of email {drillEmail}", 250,
+        var drill = await Measure("report_drill", $"report drill-down: Hard Bounced of email {drillEmail} (service)", 250,
             _ => scenarios.GetReportDrillDownAsync(from90, to, drillEmail, ct));
-        var reportAgg = await Measure("report_agg", "report 90 days from daily aggregate (proposed)", 250, _ => aggregates.GetReportAsync(from90, to, ct));
-        var health = await Measure("domain_health", "domain health 30 days (live)", 250, _ => scenarios.GetDomainHealthAsync(from30, to, ct));
-        var healthAgg = await Measure("domain_health_agg", "domain health 30 days from daily aggregate (proposed)", 250,
-            _ => aggregates.GetDomainHealthAsync(from30, to, ct));
+        var health = await Measure("domain_health", "domain health 30 days: top domains, series, incidents (service)", 250, _ => scenarios.GetDomainHealthAsync(from30, to, ct));
 
         // Bounce application: one message per transaction through the rules service, exactly as ingest calls it.
         var inputs = await MakeInputsAsync(path, dataset, rng, o.Apply + 50, o.Seed, ct);
@@ -171,36 +149,10 @@ public static class BenchRunner
 
         var applySeconds = applyClock.Elapsed.TotalSeconds;
 
-        // The same path with the app's connections in synchronous=NORMAL (safe in WAL mode: a power cut may lose the last
-        // commits but never corrupts): shows how much of a message's cost is the fsync of its commit.
-        var normalCount = Math.Min(o.Apply, 2000);
-        var normalInputs = await MakeInputsAsync(path, dataset, rng, normalCount, o.Seed + 7, ct);
-        var normalServices = new ServiceCollection();
-        normalServices.AddLogging();
-        normalServices.AddSingleton(TimeProvider.System);
-        normalServices.AddDbContextFactory<AppDbContext>(b => b.UseSqlite($"Data Source={path}").AddInterceptors(new SynchronousNormalInterceptor()));
-        normalServices.AddBounces();
-        await using var normalProvider = normalServices.BuildServiceProvider();
-        await using var normalScope = normalProvider.CreateAsyncScope();
-        var normalRules = normalScope.ServiceProvider.GetRequiredService<BounceRulesService>();
-        var normalTimes = new List<double>(normalCount);
-        var normalClock = Stopwatch.StartNew();
-        foreach (var input in normalInputs)
-        {
-            var sw = Stopwatch.StartNew();
-            await normalRules.ApplyAsync(input, ct);
-            normalTimes.Add(sw.Elapsed.TotalMilliseconds);
-        }
-
-        var normalRate = normalCount / normalClock.Elapsed.TotalSeconds;
-        var normalTiming = new BenchTiming("apply_sync_normal", $"apply {normalCount:N0} bounces, synchronous=NORMAL, per message",
-            Percentile(normalTimes, 50), Percentile(normalTimes, 95), normalTimes.Count, normalCount, null);
-        timings.Add(normalTiming);
         var applyRate = o.Apply / applySeconds;
-        var applyTiming = new BenchTiming("apply", $"apply {o.Apply:N0} bounces (1 tx each), per message", Percentile(applyTimes, 50), Percentile(applyTimes, 95), applyTimes.Count, o.Apply, null);
+        var applyTiming = new BenchTiming("apply", $"apply {o.Apply:N0} bounces (1 tx each), per message (service)", Percentile(applyTimes, 50), Percentile(applyTimes, 95), applyTimes.Count, o.Apply, null);
         timings.Add(applyTiming);
         output.WriteLine(Line(applyTiming));
-        output.WriteLine(Line(normalTiming));
 
         // The physical reference: the very rows the service wrote, inserted again with a prepared INSERT.
         var raw = await RawReferenceAsync(path, maxIdBefore, rng, ct);
@@ -213,7 +165,6 @@ public static class BenchRunner
         output.WriteLine(new string('-', 116));
         output.WriteLine($"bounce application : {applyRate,12:N0} rows/s ({applySeconds:F1} s for {o.Apply:N0} messages, one transaction each)");
         output.WriteLine($"raw batched insert : {raw.BatchedRate,12:N0} rows/s (prepared INSERT, {RawBatch} rows per transaction)  apply/raw = {applyRate / raw.BatchedRate:P1}  (target >= 30%)");
-        output.WriteLine($"apply, sync=NORMAL : {normalRate,12:N0} rows/s ({normalCount:N0} messages, one transaction each)        apply-NORMAL/raw = {normalRate / raw.BatchedRate:P1}");
         output.WriteLine($"raw 1 row per tx   : {raw.SingleRate,12:N0} rows/s (prepared INSERT, one transaction per row)      apply/raw-1tx = {applyRate / raw.SingleRate:P1}");
         output.WriteLine($"person detail p50 / raw point read p50 = {person.P50Ms / raw.PointP50Ms:N0}x ({person.P50Ms:F2} ms vs {raw.PointP50Ms * 1000:F0} µs)");
         output.WriteLine($"dataset build      : {dataset.BuildSeconds,12:F1} s (target <= 600 s)");
@@ -227,17 +178,12 @@ public static class BenchRunner
         var json = new Dictionary<string, object>
         {
             ["people_p95_ms"] = R(peopleWorst),
-            ["people_cached_count_p95_ms"] = R(peopleCached.Max(t => t.P95Ms)),
             ["person_p95_ms"] = R(person.P95Ms),
             ["report_p95_ms"] = R(report.P95Ms),
             ["report_drill_p95_ms"] = R(drill.P95Ms),
-            ["report_agg_p95_ms"] = R(reportAgg.P95Ms),
             ["domain_health_p95_ms"] = R(health.P95Ms),
-            ["domain_health_agg_p95_ms"] = R(healthAgg.P95Ms),
             ["apply_rows_per_s"] = R(applyRate),
             ["apply_p95_ms"] = R(applyTiming.P95Ms),
-            ["apply_sync_normal_rows_per_s"] = R(normalRate),
-            ["apply_sync_normal_vs_raw"] = Math.Round(normalRate / raw.BatchedRate, 4),
             ["raw_insert_rows_per_s"] = R(raw.BatchedRate),
             ["apply_vs_raw"] = Math.Round(applyRate / raw.BatchedRate, 4),
             ["raw_insert_1tx_rows_per_s"] = R(raw.SingleRate),
@@ -277,26 +223,6 @@ public static class BenchRunner
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {
             return null;
-        }
-    }
-
-    /// <summary>Sets PRAGMA synchronous=NORMAL on every connection EF opens (what the app could do in WAL mode).</summary>
-    private sealed class SynchronousNormalInterceptor : Microsoft.EntityFrameworkCore.Diagnostics.DbConnectionInterceptor
-    {
-        public override void ConnectionOpened(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData)
-            => Pragma(connection);
-
-        public override Task ConnectionOpenedAsync(System.Data.Common.DbConnection connection, Microsoft.EntityFrameworkCore.Diagnostics.ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-        {
-            Pragma(connection);
-            return Task.CompletedTask;
-        }
-
-        private static void Pragma(System.Data.Common.DbConnection connection)
-        {
-            using var cmd = connection.CreateCommand();
-            cmd.CommandText = "PRAGMA synchronous=NORMAL";
-            cmd.ExecuteNonQuery();
         }
     }
 
