@@ -44,7 +44,7 @@ internal sealed class BenchDatasetBuilder(BenchOptions options, DateTime nowUtc,
         _cn = cn;
         await cn.OpenAsync(ct);
         // threads: the sorter of CREATE INDEX may use helper threads (two cores here).
-        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-393216; PRAGMA temp_store=MEMORY; PRAGMA threads=2;");
+        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF; PRAGMA cache_size=-262144; PRAGMA temp_store=FILE; PRAGMA threads=2;");
 
         // Loading into index-free tables and indexing afterwards is several times faster than maintaining the B-trees row by row.
         var indexes = new List<(string Name, string Sql)>();
@@ -209,7 +209,7 @@ internal sealed class BenchDatasetBuilder(BenchOptions options, DateTime nowUtc,
         if (pending.Count > 0)
         {
             await db.Database.OpenConnectionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA cache_size=-393216; PRAGMA temp_store=MEMORY; PRAGMA threads=2;", ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL; PRAGMA cache_size=-262144; PRAGMA temp_store=FILE; PRAGMA threads=2;", ct);
             await db.Database.MigrateAsync(ct);
             log.WriteLine($"  applied migrations {string.Join(", ", pending)}: {t.Elapsed.TotalSeconds:F1} s");
         }
@@ -224,7 +224,7 @@ internal sealed class BenchDatasetBuilder(BenchOptions options, DateTime nowUtc,
         {
             t.Restart();
             await db.Database.OpenConnectionAsync(ct);
-            await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-393216; PRAGMA temp_store=MEMORY; PRAGMA threads=2;", ct);
+            await db.Database.ExecuteSqlRawAsync("PRAGMA cache_size=-262144; PRAGMA temp_store=FILE; PRAGMA threads=2;", ct);
             await EmailStats.RebuildAsync(db, ct);
             await db.Database.ExecuteSqlRawAsync("ANALYZE", ct);
             log.WriteLine($"  rebuilt the report aggregates: {t.Elapsed.TotalSeconds:F1} s");
