@@ -182,10 +182,10 @@ public sealed class BulkResetService(IDbContextFactory<AppDbContext> dbFactory, 
             }
 
             var oldCause = entries.FirstOrDefault(a => a.PersonId == person.Id && a.Field == FieldLabels.EmailInvalidCause)?.OldValue;
-            db.AuditEntries.Add(NewAudit(person.Id, now, actor, FieldLabels.EmailInvalid, "false", "true", undoReason, undoBatch));
+            db.AuditEntries.Add(PersonAdminService.NewAudit(person.Id, now, actor, FieldLabels.EmailInvalid, "false", "true", undoReason, undoBatch));
             if (oldCause is not null)
             {
-                db.AuditEntries.Add(NewAudit(person.Id, now, actor, FieldLabels.EmailInvalidCause, null, oldCause, undoReason, undoBatch));
+                db.AuditEntries.Add(PersonAdminService.NewAudit(person.Id, now, actor, FieldLabels.EmailInvalidCause, null, oldCause, undoReason, undoBatch));
             }
 
             person.EmailInvalid = true;
@@ -263,17 +263,4 @@ public sealed class BulkResetService(IDbContextFactory<AppDbContext> dbFactory, 
 
         return d;
     }
-
-    private static AuditEntry NewAudit(int personId, DateTime at, string actor, string field, string? oldValue, string? newValue, string reason, Guid batchId)
-        => new()
-        {
-            PersonId = personId,
-            At = at,
-            Actor = actor,
-            Field = field,
-            OldValue = oldValue,
-            NewValue = newValue,
-            Reason = reason,
-            BatchId = batchId,
-        };
 }

@@ -127,7 +127,8 @@ public sealed class PersonAdminService(IDbContextFactory<AppDbContext> dbFactory
         return trimmed;
     }
 
-    private static AuditEntry NewAudit(int personId, DateTime at, string actor, string field, string? oldValue, string? newValue, string reason, Guid? batchId)
+    /// <summary>An audit entry of a hand-made change (bulk operations share one batch id).</summary>
+    internal static AuditEntry NewAudit(int personId, DateTime at, string actor, string field, string? oldValue, string? newValue, string reason, Guid? batchId)
         => new()
         {
             PersonId = personId,
