@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using BounceAdmin.Data.Entities;
 using BounceAdmin.Features.Bounces.Classification;
+using BounceAdmin.Features.Bounces.Ingestion;
 using MimeKit;
 
 namespace BounceAdmin.Cli;
@@ -54,9 +55,7 @@ public static class ClassifyCommand
         {
             if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path, "*.eml", SearchOption.AllDirectories).ToArray();
-                Array.Sort(files, StringComparer.Ordinal);
-                items.AddRange(files.Select(f => new WorkItem(f, null, 0)));
+                items.AddRange(MessageSources.EmlFilesIn(path).Select(f => new WorkItem(f, null, 0)));
             }
             else if (File.Exists(path))
             {
@@ -110,7 +109,7 @@ public static class ClassifyCommand
     {
         Span<byte> head = stackalloc byte[5];
         using var stream = File.OpenRead(path);
-        return stream.Read(head) == 5 && head.SequenceEqual("From "u8);
+        return BounceClassifier.StartsWithMboxSeparator(head[..stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false)]);
     }
 
     private static async Task<int> AddMboxAsync(string path, List<WorkItem> items, TextWriter error)

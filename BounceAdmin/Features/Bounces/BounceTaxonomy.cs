@@ -35,8 +35,9 @@ public static class BounceTaxonomy
         ["undefined"] = Unknown, ["onhold"] = Unknown,
     };
 
-    /// <summary>Every reason the taxonomy knows, bounces and non-bounces.</summary>
-    public static IEnumerable<string> AllReasons => Table.Keys.Append("notaccept").Concat(NotBounces);
+    /// <summary>Every reason the taxonomy knows, bounces and non-bounces (built once: every applied bounce is checked against it).</summary>
+    public static IReadOnlySet<string> AllReasons { get; } =
+        Table.Keys.Append("notaccept").Concat(NotBounces).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
     /// The category of <paramref name="reason"/>; <c>notaccept</c> depends on whether the status is permanent (2) or

@@ -104,7 +104,7 @@ internal static class EmailPerformanceCounts
             WHERE d.Day >= @first AND d.Day < @end{where}
             GROUP BY d.EmailId
             """;
-        var rows = await db.Database.SqlQueryRaw<CountRow>(sql, [.. parameters]).ToListAsync(ct);
+        var rows = await db.Database.SqlQueryRaw<Counts>(sql, [.. parameters]).ToListAsync(ct);
         foreach (var r in rows)
         {
             of(r.EmailId).Add(r);
@@ -155,7 +155,7 @@ internal static class EmailPerformanceCounts
                   WHERE s.SentAt >= @from AND s.SentAt < @to{where})
             GROUP BY EmailId
             """;
-        var rows = await db.Database.SqlQueryRaw<CountRow>(sql, [.. parameters]).ToListAsync(ct);
+        var rows = await db.Database.SqlQueryRaw<Counts>(sql, [.. parameters]).ToListAsync(ct);
         foreach (var r in rows)
         {
             of(r.EmailId).Add(r);
@@ -208,16 +208,20 @@ internal static class EmailPerformanceCounts
             FROM pairs GROUP BY EmailId
             """;
         parameters.Add(new("@abortedBefore", abortedBefore));
-        var rows = await db.Database.SqlQueryRaw<CountRow>(sql, [.. parameters]).ToListAsync(ct);
+        var rows = await db.Database.SqlQueryRaw<Counts>(sql, [.. parameters]).ToListAsync(ct);
         foreach (var r in rows)
         {
             of(r.EmailId).Add(r);
         }
     }
 
-    /// <summary>The counts of one email, accumulated.</summary>
+    /// <summary>
+    /// The counts of one email: the shape the count queries return (property names match their column aliases) and the
+    /// accumulator they are added into.
+    /// </summary>
     internal sealed class Counts
     {
+        public int EmailId { get; set; }
         public int Sent { get; set; }
         public int Delivered { get; set; }
         public int HardBounced { get; set; }
@@ -228,7 +232,7 @@ internal static class EmailPerformanceCounts
         public int Clicked { get; set; }
         public int Unsubscribed { get; set; }
 
-        public void Add(CountRow r)
+        public void Add(Counts r)
         {
             Sent += r.Sent;
             Delivered += r.Delivered;
@@ -242,21 +246,7 @@ internal static class EmailPerformanceCounts
         }
     }
 
-    // Shapes of the raw SQL results; property names match the column aliases.
-    internal sealed class CountRow
-    {
-        public int EmailId { get; set; }
-        public int Sent { get; set; }
-        public int Delivered { get; set; }
-        public int HardBounced { get; set; }
-        public int SoftBounced { get; set; }
-        public int Pending { get; set; }
-        public int Aborted { get; set; }
-        public int Opened { get; set; }
-        public int Clicked { get; set; }
-        public int Unsubscribed { get; set; }
-    }
-
+    // Shape of the aborted-count SQL result; property names match the column aliases.
     private sealed class AbortedRow
     {
         public int EmailId { get; set; }

@@ -98,8 +98,11 @@ public static partial class BounceClassifier
         var start = stream.Position;
         var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         stream.Position = start;
-        return read == head.Length && head.SequenceEqual("From "u8);
+        return StartsWithMboxSeparator(head[..read]);
     }
+
+    /// <summary>True when the bytes start with an mbox "From " separator line (RFC 4155).</summary>
+    public static bool StartsWithMboxSeparator(ReadOnlySpan<byte> head) => head.StartsWith("From "u8);
 
     /// <summary>
     /// A file that starts with an mbox "From " line may hold several messages (mail spools saved as one file, such as

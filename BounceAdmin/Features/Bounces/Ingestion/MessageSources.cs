@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using BounceAdmin.Features.Bounces.Classification;
 using MimeKit;
 
 namespace BounceAdmin.Features.Bounces.Ingestion;
@@ -19,9 +20,7 @@ public static class MessageSources
         {
             if (Directory.Exists(path))
             {
-                var files = Directory.EnumerateFiles(path, "*.eml", SearchOption.AllDirectories).ToList();
-                files.Sort(StringComparer.Ordinal);
-                foreach (var file in files)
+                foreach (var file in EmlFilesIn(path))
                 {
                     yield return new RawMessage(file, File.ReadAllBytes(file));
                 }
@@ -41,6 +40,14 @@ public static class MessageSources
         }
     }
 
+    /// <summary>All <c>*.eml</c> files below <paramref name="directory"/>, in ordinal name order (as classify and ingest read them).</summary>
+    public static IReadOnlyList<string> EmlFilesIn(string directory)
+    {
+        var files = Directory.EnumerateFiles(directory, "*.eml", SearchOption.AllDirectories).ToArray();
+        Array.Sort(files, StringComparer.Ordinal);
+        return files;
+    }
+
     /// <summary>Reads one uploaded or opened file: a zip, an mbox or a single message, judged by name and content.</summary>
     public static IEnumerable<RawMessage> FromStream(string name, Stream stream)
     {
@@ -52,13 +59,11 @@ public static class MessageSources
             return FromZip(name, bytes);
         }
 
-        return IsMbox(bytes) ? FromMbox(name, bytes) : [new RawMessage(name, bytes)];
+        return BounceClassifier.StartsWithMboxSeparator(bytes) ? FromMbox(name, bytes) : [new RawMessage(name, bytes)];
     }
 
     private static bool IsZip(string name, byte[] bytes)
         => name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || bytes is [0x50, 0x4B, 0x03, 0x04, ..];
-
-    private static bool IsMbox(byte[] bytes) => bytes is [(byte)'F', (byte)'r', (byte)'o', (byte)'m', (byte)' ', ..];
 
     private static IEnumerable<RawMessage> FromZip(string name, byte[] bytes)
     {
