@@ -134,17 +134,25 @@ public static class BenchRunner
         var rules = sp.GetRequiredService<BounceRulesService>();
         var maxIdBefore = await ScalarAsync(path, "SELECT COALESCE(MAX(Id), 0) FROM BounceEvents", ct);
         var applyTimes = new List<double>(o.Apply);
-        foreach (var input in inputs.Take(50))
+        // One session for the run and one message per transaction, as ingest does. The clock runs from opening the
+        // session to closing it, so the WAL checkpoint it leaves for the end is paid inside the measured time.
+        await using (var warmUp = await rules.OpenSessionAsync(ct))
         {
-            await rules.ApplyAsync(input, ct);
+            foreach (var input in inputs.Take(50))
+            {
+                await warmUp.ApplyManyAsync([input], ct);
+            }
         }
 
         var applyClock = Stopwatch.StartNew();
-        foreach (var input in inputs.Skip(50))
+        await using (var session = await rules.OpenSessionAsync(ct))
         {
-            var sw = Stopwatch.StartNew();
-            await rules.ApplyAsync(input, ct);
-            applyTimes.Add(sw.Elapsed.TotalMilliseconds);
+            foreach (var input in inputs.Skip(50))
+            {
+                var sw = Stopwatch.StartNew();
+                await session.ApplyManyAsync([input], ct);
+                applyTimes.Add(sw.Elapsed.TotalMilliseconds);
+            }
         }
 
         var applySeconds = applyClock.Elapsed.TotalSeconds;

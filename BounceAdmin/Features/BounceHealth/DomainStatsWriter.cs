@@ -1,5 +1,6 @@
 using BounceAdmin.Data;
 using BounceAdmin.Data.Entities;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace BounceAdmin.Features.BounceHealth;
@@ -116,16 +117,41 @@ public static class DomainStatsWriter
         return new DateTime(utc.Year, utc.Month, utc.Day, 0, 0, 0, DateTimeKind.Utc);
     }
 
+    /// <summary><see cref="CountBouncesAsync"/> for the bounce-apply path: one stored event, on its prepared commands.</summary>
+    internal static void CountBounce(PreparedCommands sql, BounceEvent e)
+    {
+        if (e.Category is not { } category || string.IsNullOrEmpty(e.RecipientDomain))
+        {
+            return;
+        }
+
+        sql.Execute(UpsertSql,
+            ("@day", DayOf(e.OccurredAt)), ("@domain", e.RecipientDomain), ("@sent", 0),
+            ("@hard", e.Kind == BounceKind.Hard ? 1 : 0), ("@soft", e.Kind == BounceKind.Soft ? 1 : 0),
+            ("@c1", category == 1 ? 1 : 0), ("@c2", category == 2 ? 1 : 0), ("@c3", category == 3 ? 1 : 0),
+            ("@c4", category == 4 ? 1 : 0), ("@c9", category == 9 ? 1 : 0));
+    }
+
+    /// <summary>Adds counts to one (day, domain) row, creating it when missing.</summary>
+    private const string UpsertSql = """
+        INSERT INTO "DomainDailyStats" ("Day", "Domain", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9")
+        VALUES (@day, @domain, @sent, @hard, @soft, @c1, @c2, @c3, @c4, @c9)
+        ON CONFLICT ("Day", "Domain") DO UPDATE SET
+            "Sent" = "DomainDailyStats"."Sent" + excluded."Sent", "HardBounced" = "DomainDailyStats"."HardBounced" + excluded."HardBounced",
+            "SoftBounced" = "DomainDailyStats"."SoftBounced" + excluded."SoftBounced", "Category1" = "DomainDailyStats"."Category1" + excluded."Category1",
+            "Category2" = "DomainDailyStats"."Category2" + excluded."Category2", "Category3" = "DomainDailyStats"."Category3" + excluded."Category3",
+            "Category4" = "DomainDailyStats"."Category4" + excluded."Category4", "Category9" = "DomainDailyStats"."Category9" + excluded."Category9"
+        """;
+
     private static Task<int> AddAsync(AppDbContext db, DateTime day, string domain, Counts c, CancellationToken ct)
-        => db.Database.ExecuteSqlAsync($"""
-            INSERT INTO "DomainDailyStats" ("Day", "Domain", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9")
-            VALUES ({day}, {domain}, {c.Sent}, {c.Hard}, {c.Soft}, {c.C1}, {c.C2}, {c.C3}, {c.C4}, {c.C9})
-            ON CONFLICT ("Day", "Domain") DO UPDATE SET
-                "Sent" = "DomainDailyStats"."Sent" + excluded."Sent", "HardBounced" = "DomainDailyStats"."HardBounced" + excluded."HardBounced",
-                "SoftBounced" = "DomainDailyStats"."SoftBounced" + excluded."SoftBounced", "Category1" = "DomainDailyStats"."Category1" + excluded."Category1",
-                "Category2" = "DomainDailyStats"."Category2" + excluded."Category2", "Category3" = "DomainDailyStats"."Category3" + excluded."Category3",
-                "Category4" = "DomainDailyStats"."Category4" + excluded."Category4", "Category9" = "DomainDailyStats"."Category9" + excluded."Category9"
-            """, ct);
+        => db.Database.ExecuteSqlRawAsync(UpsertSql,
+            [
+                new SqliteParameter("@day", day), new SqliteParameter("@domain", domain), new SqliteParameter("@sent", c.Sent),
+                new SqliteParameter("@hard", c.Hard), new SqliteParameter("@soft", c.Soft), new SqliteParameter("@c1", c.C1),
+                new SqliteParameter("@c2", c.C2), new SqliteParameter("@c3", c.C3), new SqliteParameter("@c4", c.C4),
+                new SqliteParameter("@c9", c.C9),
+            ],
+            ct);
 
     private readonly record struct Counts(int Sent, int Hard, int Soft, int C1, int C2, int C3, int C4, int C9);
 }

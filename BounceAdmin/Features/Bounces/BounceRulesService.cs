@@ -38,58 +38,18 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     }
 
     /// <summary>
-    /// Applies the bounces of one message together: all of them or, on error, none (one transaction).
+    /// Applies the bounces of one message together: all of them or, on error, none (one transaction). For a run of
+    /// messages, <see cref="OpenSessionAsync"/> keeps the connection and its prepared statements between them.
     /// </summary>
-    public Task<IReadOnlyList<ApplyResult>> ApplyManyAsync(IReadOnlyList<BounceInput> inputs, CancellationToken ct = default)
-        => ApplyManyAsync(inputs, ct, isRetry: false);
-
-    private async Task<IReadOnlyList<ApplyResult>> ApplyManyAsync(IReadOnlyList<BounceInput> inputs, CancellationToken ct, bool isRetry)
+    public async Task<IReadOnlyList<ApplyResult>> ApplyManyAsync(IReadOnlyList<BounceInput> inputs, CancellationToken ct = default)
     {
-        foreach (var input in inputs)
-        {
-            Validate(input);
-        }
-
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-
-        // Inside our own transaction a failed save rolls the whole message back, so EF's automatic savepoint around
-        // SaveChanges (two extra statements per message) buys nothing.
-        db.Database.AutoSavepointsEnabled = false;
-        var applied = new List<(ApplyResult Result, BounceEvent? Event)>(inputs.Count);
-        foreach (var input in inputs)
-        {
-            applied.Add(await ApplyInContextAsync(db, input, ct));
-        }
-
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException ex) when (ex.InnerException is SqliteException { SqliteErrorCode: 19 } && !isRetry)
-        {
-            // A concurrent ingester stored the same bounce between our check and our insert: retry once, which now
-            // sees it as a duplicate.
-            await tx.RollbackAsync(ct);
-            return await ApplyManyAsync(inputs, ct, isRetry: true);
-        }
-
-        // Domain health counts every stored bounce in the same transaction, so the aggregate never drifts from the
-        // events (a duplicate stores no event and counts nothing; a re-match later does not count again).
-        await BounceHealth.DomainStatsWriter.CountBouncesAsync(db, applied.Where(a => a.Event is not null).Select(a => a.Event!), ct);
-
-        // The report's aggregates move with the bounce, in the same transaction.
-        foreach (var (_, evt) in applied)
-        {
-            if (evt is { Kind: not BounceKind.None })
-            {
-                await EmailStats.RecordBounceAsync(db, evt, ct);
-            }
-        }
-
-        await tx.CommitAsync(ct);
-        return applied.Select(a => a.Event is null ? a.Result : a.Result with { BounceEventId = a.Event.Id }).ToList();
+        await using var session = await OpenSessionAsync(ct);
+        return await session.ApplyManyAsync(inputs, ct);
     }
+
+    /// <summary>Opens a session that applies many messages, each in its own transaction, on one connection.</summary>
+    public Task<BounceApplySession> OpenSessionAsync(CancellationToken ct = default)
+        => BounceApplySession.OpenAsync(dbFactory, clock, ct);
 
     /// <summary>
     /// Re-matches unmatched bounces whose recipient now belongs to a person (e.g. after an import) and applies them
@@ -120,7 +80,7 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
         return candidates.Count;
     }
 
-    private static void Validate(BounceInput input)
+    internal static void Validate(BounceInput input)
     {
         if (string.IsNullOrWhiteSpace(input.Recipient) || !input.Recipient.Contains('@'))
         {
@@ -138,136 +98,55 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
         }
     }
 
-    private async Task<(ApplyResult, BounceEvent?)> ApplyInContextAsync(AppDbContext db, BounceInput input, CancellationToken ct)
+    /// <summary>The event to store for a validated input (person, send and outcome are filled in by the caller).</summary>
+    internal static BounceEvent NewEvent(BounceInput input, string recipient, int? category, string dedupKey, DateTime nowUtc) => new()
     {
-        var dedup = input.DedupKey.Length > 128 ? input.DedupKey[..128] : input.DedupKey;
-        if (await db.BounceEvents.AnyAsync(b => b.DedupKey == dedup, ct)
-            || db.ChangeTracker.Entries<BounceEvent>().Any(e => e.Entity.DedupKey == dedup))
-        {
-            return (new ApplyResult(ApplyOutcome.Duplicate, null, null, null), null);
-        }
+        Recipient = recipient,
+        RecipientDomain = recipient[(recipient.LastIndexOf('@') + 1)..],
+        Category = category,
+        Reason = input.Reason,
+        Kind = BounceTaxonomy.KindOf(category, input.Reason),
+        Status = Truncate(input.Status, 16),
+        ReplyCode = input.ReplyCode,
+        Diagnostic = Truncate(input.Diagnostic, 4000),
+        RemoteMta = Truncate(input.RemoteMta, 255),
+        Source = Truncate(input.Source, 60)!,
+        Rule = Truncate(input.Rule, 100),
+        RuleExplanation = Truncate(input.RuleExplanation, 500),
+        OriginalMessageId = Truncate(input.OriginalMessageId, 500),
+        OccurredAt = input.OccurredAt.Kind == DateTimeKind.Utc ? input.OccurredAt : input.OccurredAt.ToUniversalTime(),
+        ReceivedAt = nowUtc,
+        DedupKey = dedupKey,
+    };
 
-        var recipient = input.Recipient.Trim().ToLowerInvariant();
-        var category = BounceTaxonomy.CategoryOf(input.Reason, input.Status, input.ReplyCode);
-        var now = clock.GetUtcNow().UtcDateTime;
+    /// <summary>One field a bounce changed, as its audit entry records it.</summary>
+    internal readonly record struct FieldChange(string Field, string? OldValue, string? NewValue);
 
-        var send = await FindSendAsync(db, input, ct);
-        Person? person = null;
-        if (send is not null)
-        {
-            // A send only counts as the match if it went to this recipient: a forwarded or aliased bounce keeps the
-            // person. The send's person is loaded once and checked here (one query instead of a check and a load).
-            person = await db.People.SingleAsync(p => p.Id == send.PersonId, ct);
-            if (person.EmailNormalized != recipient)
-            {
-                send = null;
-                person = null;
-            }
-        }
-
-        person ??= await db.People.SingleOrDefaultAsync(p => p.EmailNormalized == recipient, ct);
-
-        var evt = new BounceEvent
-        {
-            Recipient = recipient,
-            RecipientDomain = recipient[(recipient.LastIndexOf('@') + 1)..],
-            Category = category,
-            Reason = input.Reason,
-            Kind = BounceTaxonomy.KindOf(category, input.Reason),
-            Status = Truncate(input.Status, 16),
-            ReplyCode = input.ReplyCode,
-            Diagnostic = Truncate(input.Diagnostic, 4000),
-            RemoteMta = Truncate(input.RemoteMta, 255),
-            Source = Truncate(input.Source, 60)!,
-            Rule = Truncate(input.Rule, 100),
-            RuleExplanation = Truncate(input.RuleExplanation, 500),
-            OriginalMessageId = Truncate(input.OriginalMessageId, 500),
-            OccurredAt = input.OccurredAt.Kind == DateTimeKind.Utc ? input.OccurredAt : input.OccurredAt.ToUniversalTime(),
-            ReceivedAt = now,
-            DedupKey = dedup,
-            Person = person,
-            SendId = send?.Id,
-            EmailId = send?.EmailId,
-        };
-        db.BounceEvents.Add(evt);
-
-        if (!BounceTaxonomy.IsBounce(input.Reason))
-        {
-            evt.Outcome = BounceOutcome.NotABounce;
-            if (input.Reason == "feedback" && person is { Unsubscribed: false })
-            {
-                // A complaint (feedback-loop report) unsubscribes the person; it never touches the bounce fields.
-                person.Unsubscribed = true;
-                person.UpdatedAt = now;
-                evt.Changes = "Unsubscribed: false → true (complaint)";
-                db.AuditEntries.Add(new AuditEntry
-                {
-                    PersonId = person.Id, At = now, Actor = "bounce", BounceEvent = evt, Field = "Unsubscribed",
-                    OldValue = "false", NewValue = "true", Reason = $"Complaint (feedback report) from {evt.Source}",
-                });
-            }
-
-            return (new ApplyResult(ApplyOutcome.NotABounce, null, person?.Id, null), evt);
-        }
-
-        if (person is null)
-        {
-            evt.Outcome = BounceOutcome.Unmatched;
-            return (new ApplyResult(ApplyOutcome.Unmatched, null, null, null), evt);
-        }
-
-        evt.Outcome = BounceOutcome.Applied;
-        if (category == BounceTaxonomy.Invalid)
-        {
-            evt.SuspectedFalsePositive = LooksLikeSpamFilter(input.Diagnostic)
-                || await db.EmailEvents.AnyAsync(e => e.PersonId == person.Id
-                    && (e.Type == EmailEventType.Opened || e.Type == EmailEventType.Clicked)
-                    && e.OccurredAt >= evt.OccurredAt - RecentEngagementWindow, ct)
-                || await IsBurstAsync(db, evt, ct);
-        }
-
-        evt.Changes = ApplyToPerson(db, person, evt, now);
-        return (new ApplyResult(ApplyOutcome.Applied, null, person.Id, evt.Changes), evt);
-    }
-
-    /// <summary>The field rules; returns a description of what changed, or null.</summary>
-    internal static string? ApplyToPerson(AppDbContext db, Person person, BounceEvent evt, DateTime nowUtc)
+    /// <summary>
+    /// The field rules of SPEC §2–3, in one place: sets the person's bounce fields for <paramref name="evt"/> and returns
+    /// each change (every one needs an audit entry). Category 1 sets Email Suspended, and its time and cause when the
+    /// bounce is newer; Category 2 sets Email Invalid and its cause; nothing is ever cleared or moved back.
+    /// </summary>
+    internal static List<FieldChange> ApplyRules(Person person, BounceEvent evt)
     {
-        var changes = new List<string>();
-        var why = $"Bounce {evt.Reason} (category {evt.Category}{(evt.Status is null ? "" : ", " + evt.Status)}) from {evt.Source}";
-        void Audit(string field, string? oldValue, string? newValue)
-        {
-            db.AuditEntries.Add(new AuditEntry
-            {
-                PersonId = person.Id,
-                At = nowUtc,
-                Actor = "bounce",
-                BounceEvent = evt,
-                Field = field,
-                OldValue = oldValue,
-                NewValue = newValue,
-                Reason = Truncate(why, 2000)!,
-            });
-            changes.Add($"{field}: {oldValue ?? "(empty)"} → {newValue ?? "(empty)"}");
-        }
-
+        var changes = new List<FieldChange>(3);
         var cause = DescribeCause(evt);
         switch (evt.Category)
         {
             case BounceTaxonomy.Block:
                 if (!person.EmailSuspended)
                 {
-                    Audit(FieldLabels.EmailSuspended, "false", "true");
+                    changes.Add(new(FieldLabels.EmailSuspended, "false", "true"));
                     person.EmailSuspended = true;
                 }
 
                 if (person.EmailSuspendedAt is null || evt.OccurredAt > person.EmailSuspendedAt)
                 {
-                    Audit(FieldLabels.EmailSuspendedAt, Format(person.EmailSuspendedAt), Format(evt.OccurredAt));
+                    changes.Add(new(FieldLabels.EmailSuspendedAt, Format(person.EmailSuspendedAt), Format(evt.OccurredAt)));
                     person.EmailSuspendedAt = evt.OccurredAt;
                     if (person.EmailSuspendedCause != cause)
                     {
-                        Audit(FieldLabels.EmailSuspendedCause, person.EmailSuspendedCause, cause);
+                        changes.Add(new(FieldLabels.EmailSuspendedCause, person.EmailSuspendedCause, cause));
                         person.EmailSuspendedCause = cause;
                     }
                 }
@@ -277,11 +156,11 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
             case BounceTaxonomy.Invalid:
                 if (!person.EmailInvalid)
                 {
-                    Audit(FieldLabels.EmailInvalid, "false", "true");
+                    changes.Add(new(FieldLabels.EmailInvalid, "false", "true"));
                     person.EmailInvalid = true;
                     if (person.EmailInvalidCause != cause)
                     {
-                        Audit(FieldLabels.EmailInvalidCause, person.EmailInvalidCause, cause);
+                        changes.Add(new(FieldLabels.EmailInvalidCause, person.EmailInvalidCause, cause));
                         person.EmailInvalidCause = cause;
                     }
                 }
@@ -289,13 +168,54 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
                 break;
         }
 
+        return changes;
+    }
+
+    /// <summary>What the bounce changed, as stored on the event, or null when it changed nothing.</summary>
+    internal static string? Describe(IReadOnlyList<FieldChange> changes)
+        => changes.Count == 0
+            ? null
+            : Truncate(string.Join("; ", changes.Select(c => $"{c.Field}: {c.OldValue ?? "(empty)"} → {c.NewValue ?? "(empty)"}")), 1000);
+
+    /// <summary>The reason written on the audit entries of a bounce's changes.</summary>
+    internal static string AuditReason(BounceEvent evt)
+        => Truncate($"Bounce {evt.Reason} (category {evt.Category}{(evt.Status is null ? "" : ", " + evt.Status)}) from {evt.Source}", 2000)!;
+
+    /// <summary>The guard of SPEC §2 for writes that bypass EF's SaveChanges guard: suspension only moves forward.</summary>
+    internal static void CheckForward(bool suspendedBefore, bool suspendedAfter, DateTime? atBefore, DateTime? atAfter)
+    {
+        if (suspendedBefore && !suspendedAfter)
+        {
+            throw new BounceRuleException(BounceFieldGuard.SuspendedCannotBeCleared);
+        }
+
+        if (atBefore is { } before && (atAfter is null || atAfter < before))
+        {
+            throw new BounceRuleException("Email Suspended At only moves forward; it cannot be cleared or moved back.");
+        }
+    }
+
+    /// <summary>The field rules on a tracked person (re-matching): the changes plus their audit entries; returns what changed.</summary>
+    internal static string? ApplyToPerson(AppDbContext db, Person person, BounceEvent evt, DateTime nowUtc)
+    {
+        var changes = ApplyRules(person, evt);
         if (changes.Count == 0)
         {
             return null;
         }
 
+        var reason = AuditReason(evt);
+        foreach (var change in changes)
+        {
+            db.AuditEntries.Add(new AuditEntry
+            {
+                PersonId = person.Id, At = nowUtc, Actor = "bounce", BounceEvent = evt, Field = change.Field,
+                OldValue = change.OldValue, NewValue = change.NewValue, Reason = reason,
+            });
+        }
+
         person.UpdatedAt = nowUtc;
-        return Truncate(string.Join("; ", changes), 1000);
+        return Describe(changes);
     }
 
     /// <summary>The cause text: SMTP reply code, enhanced status and diagnostic.</summary>
@@ -314,41 +234,11 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
 
     internal static string? Format(DateTime? t) => t?.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
-    /// <summary>
-    /// Many "address invalid" bounces from one receiving domain within a short window look like a block by that domain,
-    /// not like that many dead mailboxes at once (SPEC §3).
-    /// </summary>
-    private static async Task<bool> IsBurstAsync(AppDbContext db, BounceEvent evt, CancellationToken ct)
-    {
-        var from = evt.OccurredAt - BurstWindow;
-        var to = evt.OccurredAt + BurstWindow;
-        var others = await db.BounceEvents
-            .Where(b => b.OccurredAt >= from && b.OccurredAt <= to && b.RecipientDomain == evt.RecipientDomain
-                && b.Category == BounceTaxonomy.Invalid)
-            .Take(BurstThreshold)
-            .CountAsync(ct);
-        return others + 1 >= BurstThreshold;
-    }
+    // A burst (SPEC §3): many "address invalid" bounces from one receiving domain within a short window look like a
+    // block by that domain, not like that many dead mailboxes at once; BounceApplySession counts them.
 
-    private static bool LooksLikeSpamFilter(string? diagnostic)
+    internal static bool LooksLikeSpamFilter(string? diagnostic)
         => diagnostic is not null && SpamWording.Any(w => diagnostic.Contains(w, StringComparison.OrdinalIgnoreCase));
-
-    private static async Task<EmailSend?> FindSendAsync(AppDbContext db, BounceInput input, CancellationToken ct)
-    {
-        EmailSend? send = null;
-        if (input.SendId is { } id)
-        {
-            send = await db.Sends.AsNoTracking().SingleOrDefaultAsync(s => s.Id == id, ct);
-        }
-
-        if (send is null && !string.IsNullOrWhiteSpace(input.OriginalMessageId))
-        {
-            var mid = input.OriginalMessageId.Trim().Trim('<', '>');
-            send = await db.Sends.AsNoTracking().FirstOrDefaultAsync(s => s.MessageId == mid, ct);
-        }
-
-        return send;
-    }
 
     private static string? Truncate(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 }

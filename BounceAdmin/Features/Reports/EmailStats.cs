@@ -109,11 +109,7 @@ public static class EmailStats
 
             var before = Contribution(state.Old);
             var after = Contribution(state.New);
-            await db.Database.ExecuteSqlRawAsync($"""
-                UPDATE Sends SET ReportFlags = @flags WHERE Id = @id;
-                UPDATE EmailRepeatSends SET ReportFlags = @flags WHERE SendId = @id;
-                {UpsertDaySql}
-                """,
+            await db.Database.ExecuteSqlRawAsync(MoveSendSql,
                 [
                     new SqliteParameter("@id", id),
                     new SqliteParameter("@flags", state.New),
@@ -123,6 +119,75 @@ public static class EmailStats
                 ct);
         }
     }
+
+    /// <summary>
+    /// <see cref="RecordBounceAsync"/> for the bounce-apply path, on its prepared commands and open transaction (the same
+    /// SQL, without EF's per-statement overhead).
+    /// </summary>
+    internal static void RecordBounce(PreparedCommands sql, BounceEvent bounce)
+    {
+        if (bounce.SendId is { } sendId)
+        {
+            RefreshSend(sql, sendId);
+        }
+        else if (bounce is { Outcome: BounceOutcome.Applied, PersonId: { } personId, EmailId: { } emailId })
+        {
+            var ids = new List<long>();
+            using (var r = sql.Reader(SendsOfPairBeforeSql, ("@person", personId), ("@email", emailId), ("@at", bounce.OccurredAt)))
+            {
+                while (r.Read())
+                {
+                    ids.Add(r.GetInt64(0));
+                }
+            }
+
+            foreach (var id in ids)
+            {
+                RefreshSend(sql, id);
+            }
+        }
+    }
+
+    /// <summary>One send of <see cref="RefreshSendsAsync"/> on prepared commands.</summary>
+    private static void RefreshSend(PreparedCommands sql, long id)
+    {
+        int emailId, oldFlags, newFlags;
+        DateTime sentAt;
+        using (var r = sql.Reader(ReadFlagsSql, ("@id", id)))
+        {
+            if (!r.Read())
+            {
+                return;
+            }
+
+            (emailId, sentAt, oldFlags, newFlags) = (r.GetInt32(0), r.GetDateTime(1), r.GetInt32(2), r.GetInt32(3));
+        }
+
+        if (oldFlags == newFlags)
+        {
+            return;
+        }
+
+        var before = Contribution(oldFlags);
+        var after = Contribution(newFlags);
+        sql.Execute(MoveSendSql,
+            ("@id", id), ("@flags", newFlags), ("@day", DateOnly.FromDateTime(sentAt)), ("@email", emailId), ("@sent", 0),
+            ("@delivered", after[0] - before[0]), ("@hard", after[1] - before[1]), ("@soft", after[2] - before[2]),
+            ("@pending", after[3] - before[3]), ("@opened", after[4] - before[4]), ("@clicked", after[5] - before[5]),
+            ("@unsubscribed", after[6] - before[6]));
+    }
+
+    private const string SendsOfPairBeforeSql = "SELECT Id FROM Sends WHERE PersonId = @person AND EmailId = @email AND SentAt <= @at";
+
+    /// <summary>
+    /// Moves one send to its new outcome: its flags, its copy among the repeated sends, and its day (the email and day of
+    /// a send never change, so the move from the old bucket to the new one is a single delta).
+    /// </summary>
+    private static readonly string MoveSendSql = $"""
+        UPDATE Sends SET ReportFlags = @flags WHERE Id = @id;
+        UPDATE EmailRepeatSends SET ReportFlags = @flags WHERE SendId = @id;
+        {UpsertDaySql}
+        """;
 
     /// <summary>Re-reads the flags after an engagement event of <paramref name="sendId"/> was saved.</summary>
     public static Task RecordEventAsync(AppDbContext db, long sendId, CancellationToken ct = default)

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using BounceAdmin.Data;
@@ -33,10 +34,12 @@ public sealed class BounceIngestService(
     {
         await currentUser.RequireRoleAsync(Roles.Admin);
         var summary = new IngestSummary();
+        // One session for the run: one connection with its statements prepared once, still one transaction per message.
+        await using var session = await rules.OpenSessionAsync(ct);
         foreach (var message in messages)
         {
             ct.ThrowIfCancellationRequested();
-            summary.Add(await IngestOneAsync(message, source, ct));
+            summary.Add(await IngestOneAsync(session, message, source, ct));
             progress?.Report(new IngestProgress(summary.Messages, Math.Max(total, summary.Messages), summary));
         }
 
@@ -51,7 +54,7 @@ public sealed class BounceIngestService(
     }
 
     /// <summary>Ingests one message: classify, then apply all its recipients in one transaction, or quarantine it.</summary>
-    private async Task<IngestSummary> IngestOneAsync(RawMessage message, string source, CancellationToken ct = default)
+    private async Task<IngestSummary> IngestOneAsync(BounceApplySession session, RawMessage message, string source, CancellationToken ct = default)
     {
         var summary = new IngestSummary { Messages = 1 };
         var result = BounceClassifier.Classify(message.Content);
@@ -107,9 +110,9 @@ public sealed class BounceIngestService(
         IReadOnlyList<ApplyResult> applied;
         try
         {
-            applied = await rules.ApplyManyAsync(inputs, ct);
+            applied = await session.ApplyManyAsync(inputs, ct);
         }
-        catch (Exception ex) when (ex is ArgumentException or DbUpdateException or InvalidOperationException)
+        catch (Exception ex) when (ex is ArgumentException or DbException or DbUpdateException or InvalidOperationException)
         {
             logger.LogWarning(ex, "Bounce message {Name} could not be applied", message.Name);
             await QuarantineAsync(message, source, "Could not apply the bounces: " + ex.Message, ct);

@@ -1,0 +1,373 @@
+using BounceAdmin.Data;
+using BounceAdmin.Data.Entities;
+using BounceAdmin.Features.BounceHealth;
+using BounceAdmin.Features.Reports;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+namespace BounceAdmin.Features.Bounces;
+
+/// <summary>
+/// Applies bounce messages, one transaction per message, on one open connection with its statements prepared once.
+/// Open one with <see cref="BounceRulesService.OpenSessionAsync"/> for a run of messages (an ingest, an upload, a bench)
+/// and dispose it at the end; it holds no lock between messages.
+/// </summary>
+/// <remarks>
+/// <para>This is the hot path of ingestion, so it talks to SQLite directly: at a million people an EF Core round trip
+/// (context, LINQ translation, change tracking, SaveChanges) cost several times the SQL it ran (BENCH.md). The rules
+/// themselves are not here: <see cref="BounceRulesService.ApplyRules"/> decides every field change, and this class only
+/// reads the person, stores the event, the audit entries and the person's new values, and moves the aggregates.</para>
+/// <para>What the EF guard (<c>BounceFieldGuard</c>) checks on SaveChanges is checked here before the UPDATE
+/// (<see cref="BounceRulesService.ApplyRules"/> only moves the fields forward and audits each change), and the database
+/// itself refuses clearing Email Suspended or moving Email Suspended At back (triggers, whatever the path).</para>
+/// </remarks>
+public sealed class BounceApplySession : IAsyncDisposable
+{
+    private const string PersonColumns =
+        "Id, EmailNormalized, EmailSuspended, EmailSuspendedCause, EmailSuspendedAt, EmailInvalid, EmailInvalidCause, Unsubscribed, Version";
+
+    private static readonly string DedupSql = "SELECT EXISTS (SELECT 1 FROM BounceEvents WHERE DedupKey = @key)";
+    private static readonly string SendByIdSql = "SELECT Id, EmailId, PersonId FROM Sends WHERE Id = @id";
+    private static readonly string SendByMessageIdSql = "SELECT Id, EmailId, PersonId FROM Sends WHERE MessageId = @mid LIMIT 1";
+    private static readonly string PersonByIdSql = $"SELECT {PersonColumns} FROM People WHERE Id = @id";
+    private static readonly string PersonByEmailSql = $"SELECT {PersonColumns} FROM People WHERE EmailNormalized = @email";
+
+    private static readonly string EngagedSql = $"""
+        SELECT EXISTS (SELECT 1 FROM EmailEvents WHERE PersonId = @person
+            AND Type IN ({(int)EmailEventType.Opened}, {(int)EmailEventType.Clicked}) AND OccurredAt >= @since)
+        """;
+
+    private static readonly string BurstSql = $"""
+        SELECT COUNT(*) FROM (SELECT 1 FROM BounceEvents
+            WHERE OccurredAt >= @from AND OccurredAt <= @to AND RecipientDomain = @domain AND Category = {BounceTaxonomy.Invalid}
+            LIMIT {BounceRulesService.BurstThreshold})
+        """;
+
+    private const string InsertEventSql = """
+        INSERT INTO BounceEvents (PersonId, SendId, EmailId, Recipient, RecipientDomain, Category, Reason, Kind, Status, ReplyCode,
+            Diagnostic, RemoteMta, Source, Rule, RuleExplanation, OriginalMessageId, OccurredAt, ReceivedAt, DedupKey, Outcome,
+            Changes, SuspectedFalsePositive)
+        VALUES (@person, @send, @email, @recipient, @domain, @category, @reason, @kind, @status, @reply,
+            @diagnostic, @mta, @source, @rule, @explanation, @mid, @occurred, @received, @dedup, @outcome,
+            @changes, @suspect)
+        RETURNING Id
+        """;
+
+    private const string InsertAuditSql = """
+        INSERT INTO AuditEntries (PersonId, At, Actor, BounceEventId, Field, OldValue, NewValue, Reason)
+        VALUES (@person, @at, @actor, @event, @field, @old, @new, @reason)
+        """;
+
+    /// <summary>
+    /// For the session's connection: a larger page cache (64 MiB instead of 2 MiB) keeps the upper levels of the big
+    /// indexes a bounce touches in memory between messages, and a WAL checkpoint every 8,192 pages (32 MiB) instead of
+    /// 1,000 writes each hot page (the day and domain aggregates, index roots) back once per few thousand messages
+    /// instead of once per few dozen. SQLite's documented trade-off: a larger WAL until the checkpoint.
+    /// </summary>
+    private const string SessionPragmas = "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192;";
+
+    /// <summary>SQLite's defaults, restored before the connection goes back to the pool; the checkpoint writes what the session left in the WAL.</summary>
+    private const string DefaultPragmas = "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);";
+
+    private readonly AppDbContext _db;
+    private readonly PreparedCommands _sql;
+    private readonly SqliteConnection _connection;
+    private readonly TimeProvider _clock;
+    private readonly Dictionary<PersonColumn, string> _updateSql = [];
+
+    private BounceApplySession(AppDbContext db, SqliteConnection connection, TimeProvider clock)
+    {
+        _db = db;
+        _connection = connection;
+        _clock = clock;
+        _sql = new PreparedCommands(connection);
+    }
+
+    [Flags]
+    private enum PersonColumn
+    {
+        None = 0,
+        EmailSuspended = 1,
+        EmailSuspendedCause = 2,
+        EmailSuspendedAt = 4,
+        EmailInvalid = 8,
+        EmailInvalidCause = 16,
+        Unsubscribed = 32,
+    }
+
+    internal static async Task<BounceApplySession> OpenAsync(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, CancellationToken ct)
+    {
+        // The connection comes from an EF context so it carries the app's settings (connection string, the
+        // synchronous=NORMAL interceptor) — or, in tests, the one shared in-memory connection.
+        var db = await dbFactory.CreateDbContextAsync(ct);
+        try
+        {
+            await db.Database.OpenConnectionAsync(ct);
+            var connection = (SqliteConnection)db.Database.GetDbConnection();
+            Pragma(connection, SessionPragmas);
+            return new BounceApplySession(db, connection, clock);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Applies the bounces of one message together: all of them or, on error, none (one transaction). A bounce whose
+    /// de-duplication key was stored before is a duplicate and changes nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">An input is not a valid bounce (nothing of the message is applied).</exception>
+    public Task<IReadOnlyList<ApplyResult>> ApplyManyAsync(IReadOnlyList<BounceInput> inputs, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ct.ThrowIfCancellationRequested();
+        foreach (var input in inputs)
+        {
+            BounceRulesService.Validate(input);
+        }
+
+        // Microsoft.Data.Sqlite does its I/O synchronously whatever the method called, so the work runs synchronously
+        // here rather than paying for a state machine per statement. BEGIN IMMEDIATE: the write lock is taken first, so
+        // the duplicate check and the insert cannot race another writer.
+        using var tx = _connection.BeginTransaction(deferred: false);
+        _sql.Transaction = tx;
+        try
+        {
+            var now = _clock.GetUtcNow().UtcDateTime;
+            var results = new ApplyResult[inputs.Count];
+            for (var i = 0; i < inputs.Count; i++)
+            {
+                results[i] = ApplyOne(inputs[i], now);
+            }
+
+            tx.Commit();
+            return Task.FromResult<IReadOnlyList<ApplyResult>>(results);
+        }
+        finally
+        {
+            _sql.Transaction = null;
+        }
+    }
+
+    /// <summary>Restores the connection's defaults and writes the session's WAL back into the database file.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _sql.Dispose();
+        try
+        {
+            Pragma(_connection, DefaultPragmas);
+        }
+        finally
+        {
+            await _db.Database.CloseConnectionAsync();
+        }
+
+
+        await _db.DisposeAsync();
+    }
+
+    private static void Pragma(SqliteConnection connection, string pragmas)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = pragmas;
+        command.ExecuteNonQuery();
+    }
+
+    private ApplyResult ApplyOne(BounceInput input, DateTime now)
+    {
+        var dedup = input.DedupKey.Length > 128 ? input.DedupKey[..128] : input.DedupKey;
+        if (_sql.Scalar(DedupSql, ("@key", dedup)) is 1L)
+        {
+            return new ApplyResult(ApplyOutcome.Duplicate, null, null, null);
+        }
+
+        var recipient = input.Recipient.Trim().ToLowerInvariant();
+        var category = BounceTaxonomy.CategoryOf(input.Reason, input.Status, input.ReplyCode);
+
+        // The matched send, when the returned headers name one; it only counts if it went to this recipient (a
+        // forwarded or aliased bounce keeps the person but not the send).
+        var send = FindSend(input);
+        Person? person = null;
+        if (send is not null)
+        {
+            person = ReadPerson(PersonByIdSql, ("@id", send.Value.PersonId));
+            if (person?.EmailNormalized != recipient)
+            {
+                (send, person) = (null, null);
+            }
+        }
+
+        person ??= ReadPerson(PersonByEmailSql, ("@email", recipient));
+
+        var evt = BounceRulesService.NewEvent(input, recipient, category, dedup, now);
+        evt.PersonId = person?.Id;
+        evt.SendId = send?.Id;
+        evt.EmailId = send?.EmailId;
+        var changes = new List<BounceRulesService.FieldChange>(3);
+        var columns = PersonColumn.None;
+        ApplyOutcome outcome;
+
+        if (!BounceTaxonomy.IsBounce(input.Reason))
+        {
+            evt.Outcome = BounceOutcome.NotABounce;
+            outcome = ApplyOutcome.NotABounce;
+            if (input.Reason == "feedback" && person is { Unsubscribed: false })
+            {
+                // A complaint (feedback-loop report) unsubscribes the person; it never touches the bounce fields.
+                person.Unsubscribed = true;
+                columns = PersonColumn.Unsubscribed;
+                changes.Add(new("Unsubscribed", "false", "true"));
+                evt.Changes = "Unsubscribed: false → true (complaint)";
+            }
+        }
+        else if (person is null)
+        {
+            evt.Outcome = BounceOutcome.Unmatched;
+            outcome = ApplyOutcome.Unmatched;
+        }
+        else
+        {
+            evt.Outcome = BounceOutcome.Applied;
+            outcome = ApplyOutcome.Applied;
+            if (category == BounceTaxonomy.Invalid)
+            {
+                evt.SuspectedFalsePositive = BounceRulesService.LooksLikeSpamFilter(input.Diagnostic)
+                    || _sql.Scalar(EngagedSql, ("@person", person.Id), ("@since", evt.OccurredAt - BounceRulesService.RecentEngagementWindow)) is 1L
+                    || (long)_sql.Scalar(BurstSql,
+                        ("@from", evt.OccurredAt - BounceRulesService.BurstWindow), ("@to", evt.OccurredAt + BounceRulesService.BurstWindow),
+                        ("@domain", evt.RecipientDomain))! + 1 >= BounceRulesService.BurstThreshold;
+            }
+
+            var (suspendedBefore, suspendedAtBefore) = (person.EmailSuspended, person.EmailSuspendedAt);
+            var (suspendedCauseBefore, invalidBefore, invalidCauseBefore) = (person.EmailSuspendedCause, person.EmailInvalid, person.EmailInvalidCause);
+            changes.AddRange(BounceRulesService.ApplyRules(person, evt));
+            evt.Changes = BounceRulesService.Describe(changes);
+            columns |= person.EmailSuspended != suspendedBefore ? PersonColumn.EmailSuspended : 0;
+            columns |= person.EmailSuspendedAt != suspendedAtBefore ? PersonColumn.EmailSuspendedAt : 0;
+            columns |= person.EmailSuspendedCause != suspendedCauseBefore ? PersonColumn.EmailSuspendedCause : 0;
+            columns |= person.EmailInvalid != invalidBefore ? PersonColumn.EmailInvalid : 0;
+            columns |= person.EmailInvalidCause != invalidCauseBefore ? PersonColumn.EmailInvalidCause : 0;
+            BounceRulesService.CheckForward(suspendedBefore, person.EmailSuspended, suspendedAtBefore, person.EmailSuspendedAt);
+        }
+
+        evt.Id = InsertEvent(evt);
+        if (person is not null && columns != PersonColumn.None)
+        {
+            var reason = changes.Count > 0 && columns == PersonColumn.Unsubscribed
+                ? $"Complaint (feedback report) from {evt.Source}"
+                : BounceRulesService.AuditReason(evt);
+            foreach (var change in changes)
+            {
+                _sql.Execute(InsertAuditSql,
+                    ("@person", person.Id), ("@at", now), ("@actor", "bounce"), ("@event", evt.Id), ("@field", change.Field),
+                    ("@old", change.OldValue), ("@new", change.NewValue), ("@reason", reason));
+            }
+
+            UpdatePerson(person, columns, now);
+        }
+
+        // Domain health counts every stored bounce, and the report's aggregates move with it, in the same transaction
+        // (a duplicate stores no event and counts nothing).
+        DomainStatsWriter.CountBounce(_sql, evt);
+        if (evt.Kind != BounceKind.None)
+        {
+            EmailStats.RecordBounce(_sql, evt);
+        }
+
+        return new ApplyResult(outcome, evt.Id, person?.Id, evt.Changes);
+    }
+
+    private (long Id, int EmailId, int PersonId)? FindSend(BounceInput input)
+    {
+        (long, int, int)? send = null;
+        if (input.SendId is { } id)
+        {
+            send = ReadSend(SendByIdSql, ("@id", id));
+        }
+
+        if (send is null && !string.IsNullOrWhiteSpace(input.OriginalMessageId))
+        {
+            send = ReadSend(SendByMessageIdSql, ("@mid", input.OriginalMessageId.Trim().Trim('<', '>')));
+        }
+
+        return send;
+    }
+
+    private (long Id, int EmailId, int PersonId)? ReadSend(string sql, (string, object?) parameter)
+    {
+        using var r = _sql.Reader(sql, parameter);
+        return r.Read() ? (r.GetInt64(0), r.GetInt32(1), r.GetInt32(2)) : null;
+    }
+
+    private Person? ReadPerson(string sql, (string, object?) parameter)
+    {
+        using var r = _sql.Reader(sql, parameter);
+        if (!r.Read())
+        {
+            return null;
+        }
+
+        return new Person
+        {
+            Id = r.GetInt32(0),
+            EmailNormalized = r.IsDBNull(1) ? null : r.GetString(1),
+            EmailSuspended = r.GetBoolean(2),
+            EmailSuspendedCause = r.IsDBNull(3) ? null : r.GetString(3),
+            EmailSuspendedAt = r.IsDBNull(4) ? null : DateTime.SpecifyKind(r.GetDateTime(4), DateTimeKind.Utc),
+            EmailInvalid = r.GetBoolean(5),
+            EmailInvalidCause = r.IsDBNull(6) ? null : r.GetString(6),
+            Unsubscribed = r.GetBoolean(7),
+            Version = r.GetInt64(8),
+        };
+    }
+
+    private long InsertEvent(BounceEvent e)
+        => (long)_sql.Scalar(InsertEventSql,
+            ("@person", e.PersonId), ("@send", e.SendId), ("@email", e.EmailId), ("@recipient", e.Recipient),
+            ("@domain", e.RecipientDomain), ("@category", e.Category), ("@reason", e.Reason), ("@kind", (int)e.Kind),
+            ("@status", e.Status), ("@reply", e.ReplyCode), ("@diagnostic", e.Diagnostic), ("@mta", e.RemoteMta),
+            ("@source", e.Source), ("@rule", e.Rule), ("@explanation", e.RuleExplanation), ("@mid", e.OriginalMessageId),
+            ("@occurred", e.OccurredAt), ("@received", e.ReceivedAt), ("@dedup", e.DedupKey), ("@outcome", (int)e.Outcome),
+            ("@changes", e.Changes), ("@suspect", e.SuspectedFalsePositive))!;
+
+    private void UpdatePerson(Person person, PersonColumn columns, DateTime now)
+    {
+        // Only the columns that changed are written, so SQLite leaves the indexes of the others alone; the version check
+        // mirrors EF's concurrency token (it cannot fail under BEGIN IMMEDIATE, but a mismatch must never pass silently).
+        if (!_updateSql.TryGetValue(columns, out var sql))
+        {
+            var set = Enum.GetValues<PersonColumn>().Where(c => c != PersonColumn.None && columns.HasFlag(c)).Select(c => $"{c} = @{c}");
+            sql = $"UPDATE People SET {string.Join(", ", set)}, UpdatedAt = @now, Version = Version + 1 WHERE Id = @id AND Version = @version";
+            _updateSql[columns] = sql;
+        }
+
+        var values = new List<(string, object?)>(8);
+        foreach (var c in Enum.GetValues<PersonColumn>())
+        {
+            if (c == PersonColumn.None || !columns.HasFlag(c))
+            {
+                continue;
+            }
+
+            values.Add(("@" + c, c switch
+            {
+                PersonColumn.EmailSuspended => person.EmailSuspended,
+                PersonColumn.EmailSuspendedCause => person.EmailSuspendedCause,
+                PersonColumn.EmailSuspendedAt => person.EmailSuspendedAt,
+                PersonColumn.EmailInvalid => person.EmailInvalid,
+                PersonColumn.EmailInvalidCause => person.EmailInvalidCause,
+                _ => person.Unsubscribed,
+            }));
+        }
+
+        values.Add(("@now", now));
+        values.Add(("@id", person.Id));
+        values.Add(("@version", person.Version));
+        if (_sql.Execute(sql, System.Runtime.InteropServices.CollectionsMarshal.AsSpan(values)) != 1)
+        {
+            throw new DbUpdateConcurrencyException($"Person {person.Id} was changed by someone else while a bounce was applied.");
+        }
+    }
+}
