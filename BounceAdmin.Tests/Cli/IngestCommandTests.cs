@@ -50,6 +50,37 @@ public sealed class IngestCommandTests : IDisposable
         Assert.Equal(2, await CommandLine.RunAsync(["ingest"]));
     }
 
+    [Fact]
+    public async Task ADatabaseThatCannotBeMigrated_IsAClearErrorWithoutAStackTrace()
+    {
+        // A file whose schema the migrations did not make: the first CREATE TABLE of the migration collides with it.
+        using (var cn = new SqliteConnection($"Data Source={_dbPath}"))
+        {
+            cn.Open();
+            using var cmd = cn.CreateCommand();
+            cmd.CommandText = "CREATE TABLE AspNetRoles (Id TEXT)";
+            cmd.ExecuteNonQuery();
+        }
+
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        int exit;
+        try
+        {
+            exit = await CommandLine.RunAsync(["ingest", _dir, $"--ConnectionStrings:Default=Data Source={_dbPath}", "--environment=Production"]);
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        Assert.Equal(1, exit);
+        Assert.Contains("could not be brought up to date", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains(_dbPath, error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
+    }
+
     private static async Task<JsonElement> RunAsync(string[] args)
     {
         var output = new StringWriter();

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using BounceAdmin.Data;
 using BounceAdmin.Features;
 using BounceAdmin.Identity;
@@ -29,6 +30,11 @@ public static class CommandLine
         {
             await Console.Error.WriteLineAsync(ex.Message);
             return 2;
+        }
+        catch (CommandException ex)
+        {
+            await Console.Error.WriteLineAsync($"{args[0]}: {ex.Message}");
+            return 1;
         }
     }
 
@@ -63,7 +69,17 @@ public static class CommandLine
         var app = builder.Build();
         await using var scope = app.Services.CreateAsyncScope();
         await using var db = await scope.ServiceProvider.GetRequiredService<IDbContextFactory<AppDbContext>>().CreateDbContextAsync();
-        await db.Database.MigrateAsync();
+        try
+        {
+            await db.Database.MigrateAsync();
+        }
+        catch (DbException ex)
+        {
+            throw new CommandException(
+                $"the database ({db.Database.GetDbConnection().DataSource}) could not be brought up to date: {ex.Message} "
+                + "It was probably created by an incompatible build; move the file aside to start with a fresh database.", ex);
+        }
+
         await scope.ServiceProvider.GetRequiredService<IdentitySeeder>().EnsureRolesAsync();
         return app;
     }
@@ -71,3 +87,6 @@ public static class CommandLine
 
 /// <summary>A command-line mistake: printed without a stack trace, exit code 2.</summary>
 public sealed class UsageException(string message) : Exception(message);
+
+/// <summary>A command that cannot run (e.g. its database cannot be opened): printed without a stack trace, exit code 1.</summary>
+public sealed class CommandException(string message, Exception? inner = null) : Exception(message, inner);
