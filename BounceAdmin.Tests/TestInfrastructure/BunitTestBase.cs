@@ -15,6 +15,13 @@ namespace BounceAdmin.Tests.TestInfrastructure;
 /// </summary>
 public abstract class BunitTestBase : IAsyncLifetime
 {
+    static BunitTestBase()
+    {
+        // bUnit waits 1 s by default: enough on a quiet machine, not on a 2-core CI runner running the suite's classes in
+        // parallel beside a browser. A wait still ends the moment its assertion passes, so this only delays failures.
+        BunitContext.DefaultWaitTimeout = TimeSpan.FromSeconds(10);
+    }
+
     protected BunitTestBase()
     {
         Ctx.JSInterop.Mode = JSRuntimeMode.Loose;
