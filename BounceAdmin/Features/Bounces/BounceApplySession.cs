@@ -10,7 +10,8 @@ namespace BounceAdmin.Features.Bounces;
 /// <summary>
 /// Applies bounce messages, one transaction per message, on one open connection with its statements prepared once.
 /// Open one with <see cref="BounceRulesService.OpenSessionAsync"/> for a run of messages (an ingest, an upload, a bench)
-/// and dispose it at the end; it holds no lock between messages.
+/// and dispose it at the end; it holds no lock between messages. One caller at a time: a session is not thread-safe
+/// (SQLite has one writer anyway).
 /// </summary>
 /// <remarks>
 /// <para>This is the hot path of ingestion, so it talks to SQLite directly: at a million people an EF Core round trip
