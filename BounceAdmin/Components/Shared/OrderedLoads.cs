@@ -4,12 +4,14 @@ namespace BounceAdmin.Components.Shared;
 /// Runs a page's loads one after another, in the order they were asked for.
 /// </summary>
 /// <remarks>
-/// A <c>MudDataGrid</c> with <c>ServerData</c> (or any page that assigns a load's result to its state) shows whichever
-/// result arrives last. When a slow older load (the previous filter) finishes after a newer one (the filter just
-/// chosen), the old list would be shown under the new filter. Running the loads in order makes the last-asked load
-/// also the last to land. A page should read its filter inside the load delegate, so a load that had to wait reads the
-/// filter as it is when it starts. One instance per page (or per grid); a load that never ends blocks the ones after it,
-/// so loads should honour the grid's cancellation token.
+/// A page that assigns a load's result to its own state (the person shown, an email's name, an error) shows whichever
+/// result arrives last: when a slow older load (the previous URL or filter) finishes after a newer one, the old result
+/// would be shown under the new URL. Running the loads in order makes the last-asked load also the last to land.
+/// (A MudDataGrid 9 <c>ServerData</c> grid already drops the rows of a load it has superseded: it cancels that load's
+/// token and ignores its result. The grid pages use this too, so what a load writes on the page keeps the same order.)
+/// A page should read its filter inside the load delegate, so a load that had to wait reads the filter as it is when it
+/// starts. One instance per page; a load that never ends blocks the ones after it, so loads should honour their
+/// cancellation token.
 /// </remarks>
 public sealed class OrderedLoads
 {
