@@ -38,6 +38,37 @@ public sealed class PersonHistoryTabsTests : BunitTestBase
     }
 
     [Fact]
+    public void ActivityLoadsOncePerPerson_SoAReRenderDoesNotRepeatRows_AndAnotherPersonStartsOver()
+    {
+        SignInAs(Roles.Marketer);
+        int first, second;
+        using (var db = Db.NewContext())
+        {
+            var a = db.AddPerson("one@example.com");
+            var b = db.AddPerson("two@example.com");
+            (first, second) = (a.Id, b.Id);
+            var email = db.AddEmail("Weekly");
+            for (var i = 0; i < 3; i++)
+            {
+                db.AddSend(email, a, Now.AddDays(-i));
+            }
+
+            db.AddSend(email, b, Now);
+        }
+
+        var cut = Ctx.Render<PersonActivityTab>(ps => ps.Add(x => x.PersonId, first));
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=activity-table] tbody tr").Count));
+
+        // The person page re-renders its tabs after every change: the same person must not append its rows again.
+        cut.Render(ps => ps.Add(x => x.PersonId, first));
+        cut.Render(ps => ps.Add(x => x.PersonId, first));
+        cut.WaitForAssertion(() => Assert.Equal(3, cut.FindAll("[data-testid=activity-table] tbody tr").Count));
+
+        cut.Render(ps => ps.Add(x => x.PersonId, second));
+        cut.WaitForAssertion(() => Assert.Single(cut.FindAll("[data-testid=activity-table] tbody tr")));
+    }
+
+    [Fact]
     public void AuditShowsWhoWhenFieldOldNewAndWhy()
     {
         SignInAs(Roles.Manager);
