@@ -67,8 +67,7 @@ public static partial class BounceClassifier
                 return ClassifyMbox(stream);
             }
 
-            var parser = new MimeParser(ParserOptions, stream, MimeFormat.Entity, persistent: false);
-            message = parser.ParseMessage();
+            message = ParserFor(stream, MimeFormat.Entity).ParseMessage();
         }
         catch (Exception ex) when (ex is FormatException or ParseException or IOException or InvalidOperationException or ArgumentException)
         {
@@ -81,6 +80,21 @@ public static partial class BounceClassifier
         {
             return Classify(message);
         }
+    }
+
+    /// <summary>The calling thread's parser: reused across messages (SetStream resets it), its buffers are allocated once.</summary>
+    [ThreadStatic]
+    private static MimeParser? threadParser;
+
+    private static MimeParser ParserFor(Stream stream, MimeFormat format)
+    {
+        if (threadParser is { } parser)
+        {
+            parser.SetStream(stream, format, persistent: false);
+            return parser;
+        }
+
+        return threadParser = new MimeParser(ParserOptions, stream, format, persistent: false);
     }
 
     /// <summary>Most messages one mbox-format input may hold; more is not a bounce file.</summary>
@@ -110,7 +124,7 @@ public static partial class BounceClassifier
     /// </summary>
     private static ClassificationResult ClassifyMbox(Stream stream)
     {
-        var parser = new MimeParser(ParserOptions, stream, MimeFormat.Mbox, persistent: false);
+        var parser = ParserFor(stream, MimeFormat.Mbox);
         ClassificationResult? first = null;
         List<ClassifiedRecipient>? all = null;
         for (var count = 0; !parser.IsEndOfStream && count < MaxMboxMessages; count++)
