@@ -15,11 +15,8 @@ namespace BounceAdmin.Cli;
 /// </summary>
 public static class ClassifyCommand
 {
-    /// <summary>Messages classified per batch: bounds memory while every core works and output stays in input order.</summary>
-    private const int BatchSize = 2048;
-
-    /// <summary>The first batch is small so the first lines appear right after start-up, not after 2,048 messages.</summary>
-    private const int FirstBatchSize = 64;
+    /// <summary>How far (in messages) the workers may run ahead of the writer: bounds the results held in memory.</summary>
+    private const int Window = 4096;
 
     /// <summary>Runs the command, writing JSON Lines to <paramref name="output"/> (standard output when null).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
@@ -78,35 +75,110 @@ public static class ClassifyCommand
             }
         }
 
-        var results = new byte[Math.Min(BatchSize, Math.Max(items.Count, 1))][];
-        var failed = 0;
-        for (int start = 0, size = FirstBatchSize; start < items.Count; start += size, size = BatchSize)
-        {
-            var count = Math.Min(size, items.Count - start);
-            var offset = start;
-            Parallel.For(0, count, Cores, i =>
-            {
-                var (bytes, readFailed) = Render(items[offset + i]);
-                results[i] = bytes;
-                if (readFailed)
-                {
-                    Interlocked.Increment(ref failed);
-                }
-            });
-
-            for (var i = 0; i < count; i++)
-            {
-                await output.WriteAsync(results[i]);
-                results[i] = [];
-            }
-        }
-
+        var failed = ClassifyInOrder(items, output);
         await output.FlushAsync();
         return exit != 0 ? exit : failed > 0 ? 1 : 0;
     }
 
-    /// <summary>One worker per core: more threads than cores only adds context switches to CPU-bound work.</summary>
-    private static readonly ParallelOptions Cores = new() { MaxDegreeOfParallelism = Environment.ProcessorCount };
+    /// <summary>
+    /// Classifies <paramref name="items"/> on one worker thread per core and writes each result in input order as soon as
+    /// it and all before it are done: no batch barrier where a core waits for the slowest message or for the output.
+    /// Workers stay at most <see cref="Window"/> messages ahead of the writer, which bounds the memory held by results.
+    /// Returns how many files could not be read.
+    /// </summary>
+    private static int ClassifyInOrder(List<WorkItem> items, Stream output)
+    {
+        if (items.Count == 0)
+        {
+            return 0;
+        }
+
+        var results = new byte[]?[items.Count];
+        var next = -1;
+        var failed = 0;
+        Exception? crash = null;
+        using var done = new SemaphoreSlim(0);
+        using var room = new SemaphoreSlim(Window);
+
+        void Work()
+        {
+            try
+            {
+                while (true)
+                {
+                    room.Wait();
+                    var i = Interlocked.Increment(ref next);
+                    if (i >= items.Count || Volatile.Read(ref crash) is not null)
+                    {
+                        return;
+                    }
+
+                    var (bytes, readFailed) = Render(items[i]);
+                    if (readFailed)
+                    {
+                        Interlocked.Increment(ref failed);
+                    }
+
+                    Volatile.Write(ref results[i], bytes);
+                    done.Release();
+                }
+            }
+            catch (Exception ex)
+            {
+                Interlocked.CompareExchange(ref crash, ex, null);
+                done.Release();
+            }
+            finally
+            {
+                // Lets the other workers past room.Wait() so they see the end (or the crash) too.
+                room.Release();
+            }
+        }
+
+        // Dedicated threads: the thread pool would first have to grow to the core count, and the writer blocks.
+        var workers = new Thread[Math.Min(Environment.ProcessorCount, items.Count)];
+        for (var w = 0; w < workers.Length; w++)
+        {
+            workers[w] = new Thread(Work) { IsBackground = true, Name = "classify" };
+            workers[w].Start();
+        }
+
+        try
+        {
+            for (var i = 0; i < items.Count; i++)
+            {
+                byte[]? bytes;
+                while ((bytes = Volatile.Read(ref results[i])) is null)
+                {
+                    done.Wait();
+                    if (Volatile.Read(ref crash) is { } ex)
+                    {
+                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex);
+                    }
+                }
+
+                results[i] = null;
+                output.Write(bytes);
+                room.Release();
+            }
+        }
+        catch
+        {
+            // The output failed (a closed pipe) or a worker crashed: stop the workers before the semaphores go away.
+            Interlocked.Exchange(ref next, items.Count);
+            room.Release(workers.Length);
+            throw;
+        }
+        finally
+        {
+            foreach (var worker in workers)
+            {
+                worker.Join();
+            }
+        }
+
+        return failed;
+    }
 
     /// <summary>One message to classify: a file, or a message already read from an mbox.</summary>
     private sealed record WorkItem(string File, MimeMessage? Message, int MboxIndex);
