@@ -25,7 +25,10 @@ internal sealed partial class MessageParts
     public string BounceText { get; private set; } = "";
 
     /// <summary>The start of <see cref="BounceText"/>: what the wording rules read when a recipient's own diagnostic says nothing.</summary>
-    public string Context => BounceText.Length > ContextChars ? BounceText[..ContextChars] : BounceText;
+    /// <remarks>Cut once: every recipient reads it, and the wording rules cache their lower-cased copy by reference.</remarks>
+    public string Context => context ??= BounceText.Length > ContextChars ? BounceText[..ContextChars] : BounceText;
+
+    private string? context;
 
     private const int ContextChars = 6000;
 
