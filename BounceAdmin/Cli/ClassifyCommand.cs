@@ -18,6 +18,9 @@ public static class ClassifyCommand
     /// <summary>How far (in messages) the workers may run ahead of the writer: bounds the results held in memory.</summary>
     private const int Window = 4096;
 
+    /// <summary>Results are written in chunks of this many messages (in input order).</summary>
+    private const int Chunk = 32;
+
     /// <summary>Runs the command, writing JSON Lines to <paramref name="output"/> (standard output when null).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
@@ -83,24 +86,35 @@ public static class ClassifyCommand
     }
 
     /// <summary>
-    /// Classifies <paramref name="items"/> on one worker thread per core and writes each result in input order as soon as
-    /// it and all before it are done: no batch barrier where a core waits for the slowest message or for the output.
-    /// Workers stay at most <see cref="Window"/> messages ahead of the writer, which bounds the memory held by results.
-    /// Returns how many files could not be read.
+    /// Classifies <paramref name="items"/> on one worker thread per core and writes the results in input order, a chunk
+    /// of <see cref="Chunk"/> messages as soon as the whole chunk is done: no batch barrier where a core waits for the
+    /// slowest message or for the output, and one wake-up of the writer per chunk instead of per message (waking it per
+    /// message cost thousands of futex calls and spinning yields). Workers stay at most <see cref="Window"/> messages
+    /// ahead of the writer, which bounds the memory held by results. Returns how many files could not be read.
     /// </summary>
     private static int ClassifyInOrder(List<WorkItem> items, Stream output)
     {
-        if (items.Count == 0)
+        var count = items.Count;
+        if (count == 0)
         {
             return 0;
         }
 
-        var results = new byte[]?[items.Count];
+        var results = new byte[]?[count];
+        var chunks = (count + Chunk - 1) / Chunk;
+        var pending = new int[chunks];
+        for (var c = 0; c < chunks; c++)
+        {
+            pending[c] = Math.Min(Chunk, count - (c * Chunk));
+        }
+
+        var gate = new object();
         var next = -1;
         var failed = 0;
+        var writtenChunks = 0;
+        var awaitedChunk = -1;
+        var stalledWorkers = 0;
         Exception? crash = null;
-        using var done = new SemaphoreSlim(0);
-        using var room = new SemaphoreSlim(Window);
 
         void Work()
         {
@@ -108,11 +122,25 @@ public static class ClassifyCommand
             {
                 while (true)
                 {
-                    room.Wait();
                     var i = Interlocked.Increment(ref next);
-                    if (i >= items.Count || Volatile.Read(ref crash) is not null)
+                    if (i >= count || Volatile.Read(ref crash) is not null)
                     {
                         return;
+                    }
+
+                    if (i - (Volatile.Read(ref writtenChunks) * Chunk) >= Window)
+                    {
+                        lock (gate)
+                        {
+                            // Interlocked (a full fence) pairs with the writer's: one of the two sees the other's update.
+                            Interlocked.Increment(ref stalledWorkers);
+                            while (i - (Volatile.Read(ref writtenChunks) * Chunk) >= Window && crash is null)
+                            {
+                                Monitor.Wait(gate);
+                            }
+
+                            Interlocked.Decrement(ref stalledWorkers);
+                        }
                     }
 
                     var (bytes, readFailed) = Render(items[i]);
@@ -121,24 +149,29 @@ public static class ClassifyCommand
                         Interlocked.Increment(ref failed);
                     }
 
-                    Volatile.Write(ref results[i], bytes);
-                    done.Release();
+                    results[i] = bytes;
+                    // Interlocked: a full fence, so either this worker sees the writer waiting or the writer sees the count.
+                    if (Interlocked.Decrement(ref pending[i / Chunk]) == 0 && Volatile.Read(ref awaitedChunk) == i / Chunk)
+                    {
+                        lock (gate)
+                        {
+                            Monitor.PulseAll(gate);
+                        }
+                    }
                 }
             }
             catch (Exception ex)
             {
-                Interlocked.CompareExchange(ref crash, ex, null);
-                done.Release();
-            }
-            finally
-            {
-                // Lets the other workers past room.Wait() so they see the end (or the crash) too.
-                room.Release();
+                lock (gate)
+                {
+                    crash ??= ex;
+                    Monitor.PulseAll(gate);
+                }
             }
         }
 
         // Dedicated threads: the thread pool would first have to grow to the core count, and the writer blocks.
-        var workers = new Thread[Math.Min(Environment.ProcessorCount, items.Count)];
+        var workers = new Thread[Math.Min(Environment.ProcessorCount, count)];
         for (var w = 0; w < workers.Length; w++)
         {
             workers[w] = new Thread(Work) { IsBackground = true, Name = "classify" };
@@ -147,28 +180,52 @@ public static class ClassifyCommand
 
         try
         {
-            for (var i = 0; i < items.Count; i++)
+            for (var c = 0; c < chunks; c++)
             {
-                byte[]? bytes;
-                while ((bytes = Volatile.Read(ref results[i])) is null)
+                if (Volatile.Read(ref pending[c]) != 0)
                 {
-                    done.Wait();
-                    if (Volatile.Read(ref crash) is { } ex)
+                    lock (gate)
                     {
-                        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex);
+                        Interlocked.Exchange(ref awaitedChunk, c);
+                        while (Volatile.Read(ref pending[c]) != 0 && crash is null)
+                        {
+                            Monitor.Wait(gate);
+                        }
+
+                        awaitedChunk = -1;
                     }
                 }
 
-                results[i] = null;
-                output.Write(bytes);
-                room.Release();
+                if (Volatile.Read(ref crash) is { } ex)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex);
+                }
+
+                for (int i = c * Chunk, end = Math.Min(i + Chunk, count); i < end; i++)
+                {
+                    output.Write(results[i]);
+                    results[i] = null;
+                }
+
+                Interlocked.Exchange(ref writtenChunks, c + 1);
+                if (Volatile.Read(ref stalledWorkers) > 0)
+                {
+                    lock (gate)
+                    {
+                        Monitor.PulseAll(gate);
+                    }
+                }
             }
         }
-        catch
+        catch (Exception ex)
         {
-            // The output failed (a closed pipe) or a worker crashed: stop the workers before the semaphores go away.
-            Interlocked.Exchange(ref next, items.Count);
-            room.Release(workers.Length);
+            // The output failed (a closed pipe) or a worker crashed: stop the workers before leaving.
+            lock (gate)
+            {
+                crash ??= ex;
+                Monitor.PulseAll(gate);
+            }
+
             throw;
         }
         finally
