@@ -266,6 +266,7 @@ internal sealed partial class MessageParts
 }
 
 /// <summary>What the report returned of the original message: its Message-ID, recipient, sender and our send id.</summary>
+/// <remarks>Only what the classifier uses is read: each header MimeKit decodes costs time per message.</remarks>
 internal sealed partial class OriginalHeaders
 {
     public string? MessageId { get; private init; }
@@ -273,8 +274,6 @@ internal sealed partial class OriginalHeaders
     public string? To { get; private init; }
 
     public string? From { get; private init; }
-
-    public string? Subject { get; private init; }
 
     public long? SendId { get; private init; }
 
@@ -288,7 +287,6 @@ internal sealed partial class OriginalHeaders
                 MessageId = MessageIdOf(original),
                 To = recipients.Count == 1 ? Addresses.Clean(recipients[0].Address) : null,
                 From = Addresses.Clean(original.From.Mailboxes.FirstOrDefault()?.Address),
-                Subject = original.Subject,
                 SendId = ParseSendId(original.Headers[BounceClassifier.SendIdHeader]),
             };
         }
