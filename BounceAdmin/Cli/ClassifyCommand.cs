@@ -24,9 +24,15 @@ public static class ClassifyCommand
     /// <summary>Runs the command, writing JSON Lines to <paramref name="output"/> (standard output when null).</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        // classify only reads. .NET emulates Windows share modes on Unix with an advisory flock (lock + unlock: two system
-        // calls per file, ~15 % of the kernel time of a large run); this process takes no part in that convention.
-        AppContext.SetSwitch("System.IO.DisableFileLocking", true);
+        if (output is null)
+        {
+            // The command's own process only reads. .NET emulates Windows share modes on Unix with an advisory flock
+            // (lock + unlock: two system calls per file, ~15 % of the kernel time of a large run); this process takes no
+            // part in that convention. Switched before any file handle exists (the switch is read once per process),
+            // and not when called in-process with a writer (tests).
+            AppContext.SetSwitch("System.IO.DisableFileLocking", true);
+        }
+
         error ??= Console.Error;
         if (args.Length == 0 || args.Any(a => a is "-h" or "--help"))
         {
