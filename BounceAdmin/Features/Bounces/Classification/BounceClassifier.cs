@@ -73,6 +73,12 @@ public static partial class BounceClassifier
         {
             return ClassificationResult.Failed("not a readable MIME message: " + ex.Message);
         }
+        finally
+        {
+            // The parsed message holds copies of its content; the reused parser must not keep the caller's bytes alive
+            // (in the web app a pool thread would otherwise pin the last upload until it parses another).
+            threadParser?.SetStream(Stream.Null, MimeFormat.Entity, persistent: false);
+        }
 
         // The message is ours: disposing it releases its entities now instead of through MimeKit's finalizers (which
         // otherwise cost a finalizer-thread pass per entity for every message classified).
