@@ -47,6 +47,57 @@ public sealed class ClassifyCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Many_files_keep_input_order_and_each_file_its_own_bytes()
+    {
+        // Workers reuse one read buffer each and finish out of order: every line must still be its own file's, in name
+        // order. Every fifth file is padded (before its recipient line, so a truncated read loses the recipient) past the
+        // initial buffer, so the buffer grows mid-run and shorter files reuse it after longer ones.
+        const int count = 300;
+        for (var i = 0; i < count; i++)
+        {
+            var padding = i % 5 == 0 ? string.Concat(Enumerable.Repeat(new string('x', 70) + "\n", 600 + i)) + "\n" : "";
+            var text = Qmail.Replace("<a@example.org>", padding + $"<user{i:D3}@example.org>");
+
+            File.WriteAllText(Path.Combine(dir, $"m{i:D3}.eml"), text);
+        }
+
+        var output = new StringWriter();
+
+        var code = await ClassifyCommand.RunAsync([dir], output, new StringWriter());
+
+        Assert.Equal(0, code);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(count, lines.Length);
+        for (var i = 0; i < count; i++)
+        {
+            using var line = JsonDocument.Parse(lines[i]);
+            Assert.EndsWith($"m{i:D3}.eml", line.RootElement.GetProperty("file").GetString());
+            Assert.Equal($"user{i:D3}@example.org", line.RootElement.GetProperty("recipient").GetString());
+            Assert.Equal("userunknown", line.RootElement.GetProperty("reason").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task An_unreadable_file_gets_an_error_line_in_its_place_and_exit_code_1()
+    {
+        File.WriteAllText(Path.Combine(dir, "a.eml"), Qmail);
+        File.CreateSymbolicLink(Path.Combine(dir, "b.eml"), Path.Combine(dir, "missing-target.eml"));
+        File.WriteAllText(Path.Combine(dir, "c.eml"), Qmail.Replace("a@example.org", "c@example.org"));
+        var output = new StringWriter();
+
+        var code = await ClassifyCommand.RunAsync([dir], output, new StringWriter());
+
+        Assert.Equal(1, code);
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(3, lines.Length);
+        Assert.Contains("a@example.org", lines[0]);
+        using var second = JsonDocument.Parse(lines[1]);
+        Assert.EndsWith("b.eml", second.RootElement.GetProperty("file").GetString());
+        Assert.StartsWith("cannot read file", second.RootElement.GetProperty("error").GetString());
+        Assert.Contains("c@example.org", lines[2]);
+    }
+
+    [Fact]
     public async Task Reads_mbox_files()
     {
         var mbox = Path.Combine(dir, "bounces.mbox");

@@ -67,12 +67,17 @@ public static partial class BounceClassifier
                 return ClassifyMbox(stream);
             }
 
-            var parser = new MimeParser(ParserOptions, stream, MimeFormat.Entity, persistent: false);
-            message = parser.ParseMessage();
+            message = ParserFor(stream, MimeFormat.Entity).ParseMessage();
         }
         catch (Exception ex) when (ex is FormatException or ParseException or IOException or InvalidOperationException or ArgumentException)
         {
             return ClassificationResult.Failed("not a readable MIME message: " + ex.Message);
+        }
+        finally
+        {
+            // The parsed message holds copies of its content; the reused parser must not keep the caller's bytes alive
+            // (in the web app a pool thread would otherwise pin the last upload until it parses another).
+            threadParser?.SetStream(Stream.Null, MimeFormat.Entity, persistent: false);
         }
 
         // The message is ours: disposing it releases its entities now instead of through MimeKit's finalizers (which
@@ -81,6 +86,21 @@ public static partial class BounceClassifier
         {
             return Classify(message);
         }
+    }
+
+    /// <summary>The calling thread's parser: reused across messages (SetStream resets it), its buffers are allocated once.</summary>
+    [ThreadStatic]
+    private static MimeParser? threadParser;
+
+    private static MimeParser ParserFor(Stream stream, MimeFormat format)
+    {
+        if (threadParser is { } parser)
+        {
+            parser.SetStream(stream, format, persistent: false);
+            return parser;
+        }
+
+        return threadParser = new MimeParser(ParserOptions, stream, format, persistent: false);
     }
 
     /// <summary>Most messages one mbox-format input may hold; more is not a bounce file.</summary>
@@ -110,7 +130,7 @@ public static partial class BounceClassifier
     /// </summary>
     private static ClassificationResult ClassifyMbox(Stream stream)
     {
-        var parser = new MimeParser(ParserOptions, stream, MimeFormat.Mbox, persistent: false);
+        var parser = ParserFor(stream, MimeFormat.Mbox);
         ClassificationResult? first = null;
         List<ClassifiedRecipient>? all = null;
         for (var count = 0; !parser.IsEndOfStream && count < MaxMboxMessages; count++)

@@ -717,28 +717,34 @@ public static partial class ReasonRules
             return text;
         }
 
-        return string.Create(text.Length, text, static (span, src) =>
+        // Collapsing only shortens the text: fill a buffer, then allocate the one string of the final length.
+        char[]? rented = null;
+        var span = text.Length <= 2048 ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
+        var j = 0;
+        var space = false;
+        foreach (var c in text)
         {
-            var j = 0;
-            var space = false;
-            foreach (var c in src)
+            if (char.IsWhiteSpace(c))
             {
-                if (char.IsWhiteSpace(c))
-                {
-                    space = true;
-                    continue;
-                }
-
-                if (space && j > 0)
-                {
-                    span[j++] = ' ';
-                }
-
-                space = false;
-                span[j++] = char.ToLowerInvariant(c);
+                space = true;
+                continue;
             }
 
-            span[j..].Fill(' ');
-        }).TrimEnd();
+            if (space && j > 0)
+            {
+                span[j++] = ' ';
+            }
+
+            space = false;
+            span[j++] = char.ToLowerInvariant(c);
+        }
+
+        var lower = j == 0 ? "" : new string(span[..j]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        return lower;
     }
 }
