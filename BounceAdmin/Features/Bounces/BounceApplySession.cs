@@ -63,7 +63,8 @@ public sealed class BounceApplySession : IAsyncDisposable
     /// For the session's connection: a larger page cache (64 MiB instead of 2 MiB) keeps the upper levels of the big
     /// indexes a bounce touches in memory between messages, and a WAL checkpoint every 8,192 pages (32 MiB) instead of
     /// 1,000 writes each hot page (the day and domain aggregates, index roots) back once per few thousand messages
-    /// instead of once per few dozen. SQLite's documented trade-off: a larger WAL until the checkpoint.
+    /// instead of once per few dozen. SQLite's documented trade-off: a larger WAL until the checkpoint. Most of that
+    /// copying is done meanwhile by a <see cref="BackgroundCheckpointer"/> on a second connection and core.
     /// </summary>
     private const string SessionPragmas = "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 8192;";
 
@@ -71,16 +72,18 @@ public sealed class BounceApplySession : IAsyncDisposable
     private const string DefaultPragmas = "PRAGMA cache_size = -2000; PRAGMA wal_autocheckpoint = 1000; PRAGMA wal_checkpoint(PASSIVE);";
 
     private readonly AppDbContext _db;
+    private readonly BackgroundCheckpointer? _checkpointer;
     private readonly PreparedCommands _sql;
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _clock;
     private readonly Dictionary<PersonColumn, string> _updateSql = [];
 
-    private BounceApplySession(AppDbContext db, SqliteConnection connection, TimeProvider clock)
+    private BounceApplySession(AppDbContext db, SqliteConnection connection, TimeProvider clock, BackgroundCheckpointer? checkpointer)
     {
         _db = db;
         _connection = connection;
         _clock = clock;
+        _checkpointer = checkpointer;
         _sql = new PreparedCommands(connection);
     }
 
@@ -106,7 +109,7 @@ public sealed class BounceApplySession : IAsyncDisposable
             await db.Database.OpenConnectionAsync(ct);
             var connection = (SqliteConnection)db.Database.GetDbConnection();
             Pragma(connection, SessionPragmas);
-            return new BounceApplySession(db, connection, clock);
+            return new BounceApplySession(db, connection, clock, BackgroundCheckpointer.TryStart(connection));
         }
         catch
         {
@@ -144,6 +147,7 @@ public sealed class BounceApplySession : IAsyncDisposable
             }
 
             tx.Commit();
+            _checkpointer?.Committed();
             return Task.FromResult<IReadOnlyList<ApplyResult>>(results);
         }
         finally
@@ -156,6 +160,11 @@ public sealed class BounceApplySession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _sql.Dispose();
+        if (_checkpointer is not null)
+        {
+            await _checkpointer.DisposeAsync();
+        }
+
         try
         {
             Pragma(_connection, DefaultPragmas);

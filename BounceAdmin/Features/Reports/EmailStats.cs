@@ -121,14 +121,26 @@ public static class EmailStats
     }
 
     /// <summary>
-    /// <see cref="RecordBounceAsync"/> for the bounce-apply path, on its prepared commands and open transaction (the same
-    /// SQL, without EF's per-statement overhead).
+    /// <see cref="RecordBounceAsync"/> for the bounce-apply path, on its prepared commands and open transaction. A send's
+    /// flags are an OR over its events and bounces, and the stored flags are kept exact, so a new bounce only adds its
+    /// own bit: the send's row is read by its key instead of re-reading every event and bounce of the send.
     /// </summary>
     internal static void RecordBounce(PreparedCommands sql, BounceEvent bounce)
     {
+        var bit = bounce.Kind switch
+        {
+            BounceKind.Hard => (int)SendReportFlags.HardBounced,
+            BounceKind.Soft => (int)SendReportFlags.SoftBounced,
+            _ => 0,
+        };
+        if (bit == 0)
+        {
+            return;
+        }
+
         if (bounce.SendId is { } sendId)
         {
-            RefreshSend(sql, sendId);
+            AddFlag(sql, sendId, bit);
         }
         else if (bounce is { Outcome: BounceOutcome.Applied, PersonId: { } personId, EmailId: { } emailId })
         {
@@ -143,27 +155,28 @@ public static class EmailStats
 
             foreach (var id in ids)
             {
-                RefreshSend(sql, id);
+                AddFlag(sql, id, bit);
             }
         }
     }
 
-    /// <summary>One send of <see cref="RefreshSendsAsync"/> on prepared commands.</summary>
-    private static void RefreshSend(PreparedCommands sql, long id)
+    /// <summary>Adds one flag to a send and, when that changes its outcome or engagement, moves it to its new bucket.</summary>
+    private static void AddFlag(PreparedCommands sql, long id, int bit)
     {
-        int emailId, oldFlags, newFlags;
+        int emailId, oldFlags;
         DateTime sentAt;
-        using (var r = sql.Reader(ReadFlagsSql, ("@id", id)))
+        using (var r = sql.Reader(ReadSendSql, ("@id", id)))
         {
             if (!r.Read())
             {
                 return;
             }
 
-            (emailId, sentAt, oldFlags, newFlags) = (r.GetInt32(0), r.GetDateTime(1), r.GetInt32(2), r.GetInt32(3));
+            (emailId, sentAt, oldFlags) = (r.GetInt32(0), r.GetDateTime(1), r.GetInt32(2));
         }
 
-        if (oldFlags == newFlags)
+        var newFlags = oldFlags | bit;
+        if (newFlags == oldFlags)
         {
             return;
         }
@@ -176,6 +189,8 @@ public static class EmailStats
             ("@pending", after[3] - before[3]), ("@opened", after[4] - before[4]), ("@clicked", after[5] - before[5]),
             ("@unsubscribed", after[6] - before[6]));
     }
+
+    private const string ReadSendSql = "SELECT EmailId, SentAt, ReportFlags FROM Sends WHERE Id = @id";
 
     private const string SendsOfPairBeforeSql = "SELECT Id FROM Sends WHERE PersonId = @person AND EmailId = @email AND SentAt <= @at";
 
