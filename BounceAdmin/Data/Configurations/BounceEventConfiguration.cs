@@ -45,7 +45,8 @@ public sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntr
         b.HasOne(a => a.BounceEvent).WithMany().HasForeignKey(a => a.BounceEventId);
         b.HasIndex(a => new { a.PersonId, a.At });
         b.HasIndex(a => a.At);
-        b.HasIndex(a => a.BatchId);
+        // Only bulk runs set a batch; the many entries the bounce rules write carry none and stay out of this index.
+        b.HasIndex(a => a.BatchId).HasFilter("\"BatchId\" IS NOT NULL");
     }
 }
 

@@ -129,7 +129,8 @@ namespace BounceAdmin.Data.Migrations
 
                     b.HasIndex("At");
 
-                    b.HasIndex("BatchId");
+                    b.HasIndex("BatchId")
+                        .HasFilter("\"BatchId\" IS NOT NULL");
 
                     b.HasIndex("BounceEventId");
 
