@@ -33,7 +33,10 @@ internal sealed partial class MessageParts
     private const int ContextChars = 6000;
 
     /// <summary><see cref="Text"/> from the line where an inline copy of the original message starts (empty when none).</summary>
-    public string ReturnedText { get; private set; } = "";
+    /// <remarks>A view of <see cref="Text"/>, not a copy: it is read only when no returned message part exists.</remarks>
+    public ReadOnlySpan<char> ReturnedText => Text.AsSpan(returnedStart);
+
+    private int returnedStart;
 
     /// <summary>True when the MIME tree is nested deeper than allowed.</summary>
     public bool TooDeep { get; private set; }
@@ -41,7 +44,9 @@ internal sealed partial class MessageParts
     public static MessageParts Collect(MimeMessage message, int maxDepth)
     {
         var result = new MessageParts();
-        var plain = new StringBuilder();
+        // The text is gathered in the thread's reused buffer and becomes one string at the end: no builder chunks, no
+        // string per part.
+        var plain = TextBuffer.ForThread();
         // HTML parts are decoded only when there is no plain text at all (their text is then the only text): decoding
         // them means MimeKit's HTML charset sniffing and a tag strip, wasted work whenever a text/plain part exists.
         List<TextPart>? htmlParts = null;
@@ -66,7 +71,8 @@ internal sealed partial class MessageParts
                     if (multipart.Count == 0 && !string.IsNullOrWhiteSpace(multipart.Preamble))
                     {
                         // A multipart whose boundaries never appear: everything MimeKit found is the preamble.
-                        plain.Append(multipart.Preamble).Append('\n');
+                        plain.Append(multipart.Preamble);
+                        plain.Append('\n');
                     }
 
                     for (var i = multipart.Count - 1; i >= 0; i--)
@@ -96,19 +102,20 @@ internal sealed partial class MessageParts
                     }
                     else if (plain.Length < MaxChars)
                     {
-                        var value = SafeText(text);
-                        plain.Append(value.Length > MaxChars ? value[..MaxChars] : value).Append('\n');
+                        var value = SafeTextSpan(text);
+                        plain.Append(value.Length > MaxChars ? value[..MaxChars] : value);
+                        plain.Append('\n');
                     }
 
                     break;
             }
         }
 
-        var all = plain.Length > 0 || htmlParts is null ? plain.ToString() : HtmlText(htmlParts);
+        var all = plain.Length > 0 || htmlParts is null ? plain.ToStringAndClear() : HtmlText(htmlParts);
         result.Text = all;
         var cut = FindOriginalMarker(all);
         result.BounceText = cut >= 0 ? all[..cut] : all;
-        result.ReturnedText = cut >= 0 ? all[cut..] : "";
+        result.returnedStart = cut >= 0 ? cut : all.Length;
         return result;
     }
 
@@ -124,18 +131,19 @@ internal sealed partial class MessageParts
                 break;
             }
 
-            var value = WebUtility.HtmlDecode(TagsToSpaces(SafeText(part)));
+            var value = WebUtility.HtmlDecode(TagsToSpaces(SafeTextSpan(part).ToString()));
             html.Append(value.Length > MaxChars ? value[..MaxChars] : value).Append('\n');
         }
 
         return html.ToString();
     }
 
-    private static string SafeText(TextPart part)
+    /// <summary>The decoded text of <paramref name="part"/>, valid until the thread decodes the next part.</summary>
+    private static ReadOnlySpan<char> SafeTextSpan(TextPart part)
     {
         try
         {
-            return DecodedText(part);
+            return DecodedTextSpan(part);
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException or DecoderFallbackException)
         {
@@ -149,15 +157,29 @@ internal sealed partial class MessageParts
     /// <summary>UTF-8 that throws on invalid bytes, as MimeKit tries it for text without a charset before ISO-8859-1.</summary>
     private static readonly Encoding StrictUtf8 = Encoding.GetEncoding(65001, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
 
+    /// <summary>The same text as MimeKit's <see cref="TextPart.Text"/>: see <see cref="DecodedTextSpan"/>.</summary>
+    internal static string DecodedText(TextPart part) => DecodedTextSpan(part).ToString();
+
+    /// <summary>The thread's buffers for decoding parts: reused, since every message has parts to decode.</summary>
+    [ThreadStatic]
+    private static MemoryStream? decodedBytes;
+
+    [ThreadStatic]
+    private static char[]? decodedChars;
+
+    /// <summary>Buffers that grew past this (a huge part) are not kept for the next message.</summary>
+    private const int MaxKeptBuffer = 1 << 20;
+
     /// <summary>
-    /// The same text as MimeKit's <see cref="TextPart.Text"/>, decoded in one step. MimeKit picks the charset the same
-    /// way (<see cref="TextPart.TryDetectEncoding"/>: the charset parameter, a byte order mark, HTML's meta charset,
-    /// else strict UTF-8 and ISO-8859-1 when that fails), but then streams the bytes through a charset filter that
-    /// re-encodes to UTF-8, a CRLF-to-LF filter and a UTF-8 decoder: three buffers and two conversions per part, the
-    /// largest share of the classifier's allocations. For text without surrogate pairs the UTF-8 round trip is exact;
-    /// the rare text with them takes MimeKit's own path, so the result is always identical.
+    /// The same text as MimeKit's <see cref="TextPart.Text"/>, decoded in one step into the thread's buffer (valid until
+    /// the thread decodes the next part). MimeKit picks the charset the same way (<see cref="TextPart.TryDetectEncoding"/>:
+    /// the charset parameter, a byte order mark, HTML's meta charset, else strict UTF-8 and ISO-8859-1 when that fails),
+    /// but then streams the bytes through a charset filter that re-encodes to UTF-8, a CRLF-to-LF filter and a UTF-8
+    /// decoder: three buffers and two conversions per part, the largest share of the classifier's allocations. For text
+    /// without surrogate pairs the UTF-8 round trip is exact; the rare text with them takes MimeKit's own path, so the
+    /// result is always identical.
     /// </summary>
-    internal static string DecodedText(TextPart part)
+    internal static ReadOnlySpan<char> DecodedTextSpan(TextPart part)
     {
         if (part.Content is null)
         {
@@ -169,24 +191,53 @@ internal sealed partial class MessageParts
             encoding = StrictUtf8;
         }
 
-        using var decoded = new MemoryStream();
-        part.Content.DecodeTo(decoded);
-        var bytes = decoded.GetBuffer().AsSpan(0, (int)decoded.Length);
-        string text;
+        var decoded = decodedBytes ??= new MemoryStream();
+        decoded.SetLength(0);
         try
         {
-            text = encoding.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            text = Encoding.Latin1.GetString(bytes);
-        }
+            part.Content.DecodeTo(decoded);
+            var bytes = decoded.GetBuffer().AsSpan(0, (int)decoded.Length);
+            var chars = decodedChars;
+            var max = encoding.GetMaxCharCount(bytes.Length);
+            if (chars is null || chars.Length < max || chars.Length < bytes.Length)
+            {
+                // At least one char per byte too: the Latin-1 fallback below decodes into the same buffer.
+                chars = decodedChars = new char[Math.Max(Math.Max(max, bytes.Length), 4096)];
+            }
 
-        return text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? part.Text ?? "" : DosToUnix(text);
+            int length;
+            try
+            {
+                length = encoding.GetChars(bytes, chars);
+            }
+            catch (DecoderFallbackException)
+            {
+                length = Encoding.Latin1.GetChars(bytes, chars);
+            }
+
+            var text = chars.AsSpan(0, length);
+            return text.ContainsAnyInRange('\uD800', '\uDFFF') ? part.Text ?? "" : DosToUnix(text);
+        }
+        finally
+        {
+            if (decoded.Capacity > MaxKeptBuffer)
+            {
+                decodedBytes = null;
+            }
+
+            if (decodedChars?.Length > MaxKeptBuffer)
+            {
+                // The span returned still refers to the array; only the thread stops keeping it.
+                decodedChars = null;
+            }
+        }
     }
 
-    /// <summary>CRLF becomes LF and a CR that ends the text is dropped; any other CR stays (MimeKit's Dos2UnixFilter).</summary>
-    private static string DosToUnix(string text)
+    /// <summary>
+    /// CRLF becomes LF and a CR that ends the text is dropped; any other CR stays (MimeKit's Dos2UnixFilter). In place:
+    /// the text only gets shorter, and each character is read before anything is written at or after its position.
+    /// </summary>
+    private static Span<char> DosToUnix(Span<char> text)
     {
         var cr = text.IndexOf('\r');
         if (cr < 0)
@@ -194,18 +245,17 @@ internal sealed partial class MessageParts
             return text;
         }
 
-        var result = new StringBuilder(text.Length);
-        result.Append(text, 0, cr);
+        var length = cr;
         for (var i = cr; i < text.Length; i++)
         {
             var c = text[i];
             if (c != '\r' || (i + 1 < text.Length && text[i + 1] != '\n'))
             {
-                result.Append(c);
+                text[length++] = c;
             }
         }
 
-        return result.ToString();
+        return text[..length];
     }
 
     /// <summary>
@@ -300,6 +350,59 @@ internal sealed partial class MessageParts
     }
 }
 
+/// <summary>A growable character buffer reused by one thread: the bounce text is gathered here, then copied once into a string.</summary>
+internal sealed class TextBuffer
+{
+    [ThreadStatic]
+    private static TextBuffer? current;
+
+    private char[] chars = new char[8192];
+
+    /// <summary>The calling thread's buffer, emptied.</summary>
+    public static TextBuffer ForThread()
+    {
+        var buffer = current ??= new TextBuffer();
+        buffer.Length = 0;
+        return buffer;
+    }
+
+    public int Length { get; private set; }
+
+    public void Append(char c)
+    {
+        Reserve(1);
+        chars[Length++] = c;
+    }
+
+    public void Append(ReadOnlySpan<char> text)
+    {
+        Reserve(text.Length);
+        text.CopyTo(chars.AsSpan(Length));
+        Length += text.Length;
+    }
+
+    /// <summary>The text as a string; a buffer grown past 1 MB (a huge message) is not kept for the next one.</summary>
+    public string ToStringAndClear()
+    {
+        var text = new string(chars, 0, Length);
+        Length = 0;
+        if (chars.Length > 1 << 20)
+        {
+            chars = new char[8192];
+        }
+
+        return text;
+    }
+
+    private void Reserve(int more)
+    {
+        if (chars.Length - Length < more)
+        {
+            Array.Resize(ref chars, (int)Math.Min(Array.MaxLength, Math.Max(chars.Length * 2L, (long)Length + more)));
+        }
+    }
+}
+
 /// <summary>What the report returned of the original message: its Message-ID, recipient, sender and our send id.</summary>
 /// <remarks>Only what the classifier uses is read: each header MimeKit decodes costs time per message.</remarks>
 internal sealed partial class OriginalHeaders
@@ -337,17 +440,14 @@ internal sealed partial class OriginalHeaders
         var start = 0;
         for (var lines = 0; start < text.Length && lines < 300; lines++)
         {
-            var end = text.IndexOf('\n', start);
-            if (end < 0)
-            {
-                end = text.Length;
-            }
+            var end = text[start..].IndexOf('\n');
+            end = end < 0 ? text.Length : start + end;
 
-            var line = text.AsSpan(start, end - start).Trim();
+            var line = text[start..end].Trim();
             id ??= HeaderValue(line, "Message-ID:");
             to ??= HeaderValue(line, "To:");
             from ??= HeaderValue(line, "From:");
-            send ??= HeaderValue(line, BounceClassifier.SendIdHeader + ":");
+            send ??= HeaderValue(line, SendIdField);
             start = end + 1;
         }
 
@@ -386,6 +486,8 @@ internal sealed partial class OriginalHeaders
 
         return message.MessageId;
     }
+
+    private const string SendIdField = BounceClassifier.SendIdHeader + ":";
 
     private static readonly SearchValues<char> MsgIdSpecials = SearchValues.Create("<>()\"\\[] \t\r\n,;:");
 
