@@ -186,17 +186,17 @@ internal sealed partial class MessageParts
             return part.Text ?? "";
         }
 
-        if (!part.TryDetectEncoding(out var encoding, out _))
-        {
-            encoding = StrictUtf8;
-        }
-
+        // TryDetectEncoding's order: the charset parameter; else a byte order mark; else (HTML) a meta charset. It reads
+        // the BOM through a decoding stream of its own (a filter, a 4 KB buffer); for plain text the BOM is read from the
+        // bytes decoded here anyway. HTML keeps MimeKit's own detection (BOM, then meta sniffing).
+        Encoding? encoding = part.IsHtml ? (part.TryDetectEncoding(out var html, out _) ? html : null) : part.ContentType.CharsetEncoding;
         var decoded = decodedBytes ??= new MemoryStream();
         decoded.SetLength(0);
         try
         {
             part.Content.DecodeTo(decoded);
             var bytes = decoded.GetBuffer().AsSpan(0, (int)decoded.Length);
+            encoding ??= (part.IsHtml ? null : BomEncoding(bytes)) ?? StrictUtf8;
             var chars = decodedChars;
             var max = encoding.GetMaxCharCount(bytes.Length);
             if (chars is null || chars.Length < max || chars.Length < bytes.Length)
@@ -232,6 +232,13 @@ internal sealed partial class MessageParts
             }
         }
     }
+
+    /// <summary>The encoding a byte order mark names (MimeKit's CharsetUtils.TryGetBomEncoding), or null.</summary>
+    private static Encoding? BomEncoding(ReadOnlySpan<byte> bytes) =>
+        bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? Encoding.Unicode
+        : bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? Encoding.BigEndianUnicode
+        : bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? StrictUtf8
+        : null;
 
     /// <summary>
     /// CRLF becomes LF and a CR that ends the text is dropped; any other CR stays (MimeKit's Dos2UnixFilter). In place:
