@@ -474,11 +474,28 @@ internal sealed partial class OriginalHeaders
     /// </summary>
     public static string? MessageIdOf(MimeMessage message)
     {
-        var raw = message.Headers[HeaderId.MessageId];
-        if (raw is null)
+        var index = message.Headers.IndexOf(HeaderId.MessageId);
+        if (index < 0)
         {
             return null;
         }
+
+        // Printable ASCII with no encoded word decodes to itself: the raw bytes give the same value without MimeKit's
+        // RFC 2047 decoder and unfolding (a decoder, a buffer and two strings per header).
+        var header = message.Headers[index];
+        var bytes = header.RawValue.AsSpan().Trim(" \t\r\n"u8);
+        if (bytes.Length > 2 && bytes[0] == '<' && bytes[^1] == '>')
+        {
+            var id = bytes[1..^1];
+            var at = id.IndexOf((byte)'@');
+            if (at > 0 && at < id.Length - 1 && id.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) < 0 && id.IndexOfAny(MsgIdSpecialBytes) < 0
+                && id.IndexOf("=?"u8) < 0)
+            {
+                return Encoding.ASCII.GetString(id);
+            }
+        }
+
+        var raw = header.Value;
 
         var value = raw.AsSpan().Trim();
         if (value.Length > 2 && value[0] == '<' && value[^1] == '>')
@@ -497,6 +514,8 @@ internal sealed partial class OriginalHeaders
     private const string SendIdField = BounceClassifier.SendIdHeader + ":";
 
     private static readonly SearchValues<char> MsgIdSpecials = SearchValues.Create("<>()\"\\[] \t\r\n,;:");
+
+    private static readonly SearchValues<byte> MsgIdSpecialBytes = SearchValues.Create("<>()\"\\[] \t\r\n,;:"u8);
 
     private static string? HeaderValue(ReadOnlySpan<char> line, string name) =>
         line.StartsWith(name, StringComparison.OrdinalIgnoreCase) ? line[name.Length..].Trim().ToString() : null;
