@@ -50,7 +50,31 @@ internal sealed partial class MessageParts
         // HTML parts are decoded only when there is no plain text at all (their text is then the only text): decoding
         // them means MimeKit's HTML charset sniffing and a tag strip, wasted work whenever a text/plain part exists.
         List<TextPart>? htmlParts = null;
-        var stack = new Stack<(MimeEntity Entity, int Depth)>();
+        // The thread's stack, emptied (and its references cleared) after every walk: it grew anew for every message.
+        var stack = walkStack ??= new Stack<(MimeEntity Entity, int Depth)>(16);
+        try
+        {
+            Walk(message, maxDepth, result, plain, stack, ref htmlParts);
+        }
+        finally
+        {
+            stack.Clear();
+        }
+
+        var all = plain.Length > 0 || htmlParts is null ? plain.ToStringAndClear() : HtmlText(htmlParts);
+        result.Text = all;
+        var cut = FindOriginalMarker(all);
+        result.BounceText = cut >= 0 ? all[..cut] : all;
+        result.returnedStart = cut >= 0 ? cut : all.Length;
+        return result;
+    }
+
+    [ThreadStatic]
+    private static Stack<(MimeEntity Entity, int Depth)>? walkStack;
+
+    private static void Walk(MimeMessage message, int maxDepth, MessageParts result, TextBuffer plain, Stack<(MimeEntity Entity, int Depth)> stack,
+        ref List<TextPart>? htmlParts)
+    {
         if (message.Body is not null)
         {
             stack.Push((message.Body, 0));
@@ -110,13 +134,6 @@ internal sealed partial class MessageParts
                     break;
             }
         }
-
-        var all = plain.Length > 0 || htmlParts is null ? plain.ToStringAndClear() : HtmlText(htmlParts);
-        result.Text = all;
-        var cut = FindOriginalMarker(all);
-        result.BounceText = cut >= 0 ? all[..cut] : all;
-        result.returnedStart = cut >= 0 ? cut : all.Length;
-        return result;
     }
 
     private const int MaxChars = 64 * 1024;

@@ -48,6 +48,9 @@ public static partial class ReasonRules
         ["7.30"] = "authfailure",
     };
 
+    /// <summary><see cref="StatusTable"/> looked up by a span of the status: no substring per lookup.</summary>
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> StatusLookup = StatusTable.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>
     /// Reasons a status code names only loosely: many servers send these codes for other causes (a spam filter answering
     /// 5.1.1, a policy block answering 5.7.1), so the diagnostic wording, when it says more, wins over them.
@@ -292,12 +295,9 @@ public static partial class ReasonRules
         }
 
         var rest = status.AsSpan(2);
-        foreach (var (key, reason) in StatusTable)
+        if (StatusLookup.TryGetValue(rest, out var reason))
         {
-            if (rest.SequenceEqual(key))
-            {
-                return reason;
-            }
+            return reason;
         }
 
         // Vendor details beyond RFC 3463 (Exchange's 5.1.351, 5.4.316): fall back to the subject's generic meaning.
@@ -562,14 +562,37 @@ public static partial class ReasonRules
             return lower;
         }
 
-        if (!Continuation().IsMatch(lower.AsSpan(1)))
+        var rest = lower.AsSpan(1);
+        if (!Continuation().IsMatch(rest))
         {
             return lower;
         }
 
-        var first = lower[..1];
-        var joined = Continuation().Replace(lower[1..], " ");
-        return first + joined;
+        // As Continuation().Replace(rest, " ") after the first character, written once into one buffer: Replace collects
+        // the matches in a growing list and builds the string through a builder; each match is longer than its space, so
+        // the result fits in the input's length.
+        char[]? rented = null;
+        var buffer = lower.Length <= 1024 ? stackalloc char[lower.Length] : (rented = ArrayPool<char>.Shared.Rent(lower.Length));
+        buffer[0] = lower[0];
+        var length = 1;
+        var copied = 0;
+        foreach (var match in Continuation().EnumerateMatches(rest))
+        {
+            rest[copied..match.Index].CopyTo(buffer[length..]);
+            length += match.Index - copied;
+            buffer[length++] = ' ';
+            copied = match.Index + match.Length;
+        }
+
+        rest[copied..].CopyTo(buffer[length..]);
+        length += rest.Length - copied;
+        var joined = new string(buffer[..length]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        return joined;
     }
 
     [GeneratedRegex(@" [245][0-9][0-9][ -](?:[245]\.[0-9]{1,3}\.[0-9]{1,3} )?", RegexOptions.CultureInvariant)]
