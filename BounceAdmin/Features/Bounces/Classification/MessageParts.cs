@@ -708,7 +708,8 @@ internal static class TextSegments
 
         // The paragraph holds only the address or boilerplate without any SMTP code: the explanation follows below.
         if (end < text.Length && (letters < recipient.Length + 12
-            || (ReasonRules.FindStatus(text[lineStart..end]) is null && ReasonRules.FindReplyCode(text[lineStart..end]) is null)))
+            || (ReasonRules.FindStatus(text.AsSpan(lineStart, end - lineStart)) is null
+                && ReasonRules.FindReplyCode(text.AsSpan(lineStart, end - lineStart)) is null)))
         {
             end = ParagraphEnd(text, SkipBlank(text, end));
         }
