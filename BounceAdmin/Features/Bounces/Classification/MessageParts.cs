@@ -61,7 +61,7 @@ internal sealed partial class MessageParts
             stack.Clear();
         }
 
-        var all = plain.Length > 0 || htmlParts is null ? plain.ToStringAndClear() : HtmlText(htmlParts);
+        var all = plain.Length > 0 || htmlParts is null ? plain.ToStringAndClear() : HtmlText(htmlParts, plain);
         result.Text = all;
         var cut = FindOriginalMarker(all);
         result.BounceText = cut >= 0 ? all[..cut] : all;
@@ -138,9 +138,9 @@ internal sealed partial class MessageParts
 
     private const int MaxChars = 64 * 1024;
 
-    private static string HtmlText(List<TextPart> htmlParts)
+    /// <summary>The text of the HTML parts (tags as spaces, entities decoded), gathered in <paramref name="html"/> (empty).</summary>
+    private static string HtmlText(List<TextPart> htmlParts, TextBuffer html)
     {
-        var html = new StringBuilder();
         foreach (var part in htmlParts)
         {
             if (html.Length >= MaxChars)
@@ -148,11 +148,25 @@ internal sealed partial class MessageParts
                 break;
             }
 
-            var value = WebUtility.HtmlDecode(TagsToSpaces(SafeTextSpan(part).ToString()));
-            html.Append(value.Length > MaxChars ? value[..MaxChars] : value).Append('\n');
+            var start = html.Length;
+            TagsToSpaces(SafeTextSpan(part), html);
+            var stripped = html.From(start);
+            if (stripped.Contains('&'))
+            {
+                // WebUtility.HtmlDecode returns text without '&' unchanged: only text with entities needs the string.
+                var decoded = WebUtility.HtmlDecode(stripped.ToString());
+                html.Truncate(start);
+                html.Append(decoded.Length > MaxChars ? decoded.AsSpan(0, MaxChars) : decoded);
+            }
+            else if (stripped.Length > MaxChars)
+            {
+                html.Truncate(start + MaxChars);
+            }
+
+            html.Append('\n');
         }
 
-        return html.ToString();
+        return html.ToStringAndClear();
     }
 
     /// <summary>The decoded text of <paramref name="part"/>, valid until the thread decodes the next part.</summary>
@@ -288,12 +302,19 @@ internal sealed partial class MessageParts
     /// </summary>
     internal static string TagsToSpaces(string text)
     {
+        var result = new TextBuffer();
+        TagsToSpaces(text, result);
+        return result.ToStringAndClear();
+    }
+
+    /// <summary><see cref="TagsToSpaces(string)"/>, appending the result to <paramref name="into"/>.</summary>
+    private static void TagsToSpaces(ReadOnlySpan<char> text, TextBuffer into)
+    {
         var open = text.IndexOf('<');
-        StringBuilder? result = null;
         var copied = 0;
         while (open >= 0)
         {
-            var close = text.IndexOf('>', open + 1);
+            var close = IndexOf(text, '>', open + 1);
             if (close < 0)
             {
                 break;
@@ -301,17 +322,24 @@ internal sealed partial class MessageParts
 
             if (close - open - 1 <= MaxTagChars)
             {
-                (result ??= new StringBuilder(text.Length)).Append(text, copied, open - copied).Append(' ');
+                into.Append(text[copied..open]);
+                into.Append(' ');
                 copied = close + 1;
-                open = text.IndexOf('<', copied);
+                open = IndexOf(text, '<', copied);
             }
             else
             {
-                open = text.IndexOf('<', open + 1);
+                open = IndexOf(text, '<', open + 1);
             }
         }
 
-        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+        into.Append(text[copied..]);
+    }
+
+    private static int IndexOf(ReadOnlySpan<char> text, char c, int from)
+    {
+        var at = text[from..].IndexOf(c);
+        return at < 0 ? -1 : from + at;
     }
 
     private const int MaxTagChars = 2000;
@@ -391,6 +419,12 @@ internal sealed class TextBuffer
     }
 
     public int Length { get; private set; }
+
+    /// <summary>The text from <paramref name="start"/> on (valid until the next append).</summary>
+    public ReadOnlySpan<char> From(int start) => chars.AsSpan(start, Length - start);
+
+    /// <summary>Drops the text from <paramref name="length"/> on.</summary>
+    public void Truncate(int length) => Length = Math.Min(Length, length);
 
     public void Append(char c)
     {
