@@ -593,8 +593,8 @@ public static partial class BounceClassifier
             return;
         }
 
-        var preface = TextSegments.Before(dsnText, recipients[0]);
-        var context = preface + "\n" + parts.Context;
+        // The text before the first recipient, then the context: one string, no copy of the preface on its own.
+        var context = string.Concat(dsnText.AsSpan(0, TextSegments.BeforeLength(dsnText, recipients[0])), "\n", parts.Context);
         var textStatus = ReasonRules.FindStatus(dsnText);
         var textReply = ReasonRules.FindReplyCode(dsnText);
         foreach (var recipient in recipients)

@@ -833,9 +833,8 @@ internal static class TextSegments
     public static string? Around(string text, string recipient) => For(text, recipient, []);
 
     /// <summary>The text before the first mention of <paramref name="recipient"/>.</summary>
-    public static string Before(string text, string recipient)
-    {
-        var start = text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase);
-        return start < 0 ? "" : text[..start];
-    }
+    public static string Before(string text, string recipient) => text[..BeforeLength(text, recipient)];
+
+    /// <summary>The length of <see cref="Before"/>: where the first mention starts, 0 when there is none.</summary>
+    public static int BeforeLength(string text, string recipient) => Math.Max(0, text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase));
 }
