@@ -25,6 +25,20 @@ public static partial class BounceClassifier
     /// <summary>Parser options shared by all calls (MimeKit treats them as read-only during parsing).</summary>
     public static readonly ParserOptions ParserOptions = CreateParserOptions();
 
+    /// <summary>
+    /// The options of the classifier's own parser: as <see cref="ParserOptions"/>, but a returned message (message/rfc822)
+    /// is kept as bytes (<see cref="ReturnedMessagePart"/>) and parsed only as far as the classifier reads it.
+    /// </summary>
+    internal static readonly ParserOptions LazyReturnedOptions = CreateLazyReturnedOptions();
+
+    private static ParserOptions CreateLazyReturnedOptions()
+    {
+        var options = CreateParserOptions();
+        options.RegisterMimeType("message/rfc822", typeof(ReturnedMessagePart));
+        options.RegisterMimeType("text/rfc822-headers", typeof(ReturnedMessagePart));
+        return options;
+    }
+
     private static ParserOptions CreateParserOptions()
     {
         var options = ParserOptions.Default.Clone();
@@ -100,7 +114,7 @@ public static partial class BounceClassifier
             return parser;
         }
 
-        return threadParser = new MimeParser(ParserOptions, stream, format, persistent: false);
+        return threadParser = new MimeParser(LazyReturnedOptions, stream, format, persistent: false);
     }
 
     /// <summary>Most messages one mbox-format input may hold; more is not a bounce file.</summary>

@@ -111,6 +111,20 @@ internal sealed partial class MessageParts
                 case MessageFeedbackReport feedback:
                     result.Feedback ??= feedback;
                     break;
+                case ReturnedMessagePart returned:
+                    // The same decisions as for a parsed message/rfc822 part (below), reading the returned bytes only as
+                    // far as needed: a few headers; the whole message only when its headers say it is a report.
+                    if (returned.HeadersOnly() is { Body: Multipart head } && head.ContentType.IsMimeType("multipart", "report")
+                        && returned.Full() is { Body: Multipart report } && report.ContentType.IsMimeType("multipart", "report"))
+                    {
+                        stack.Push((report, depth + 1));
+                    }
+                    else
+                    {
+                        result.Original ??= returned.HeadersOnly();
+                    }
+
+                    break;
                 case MessagePart { Message.Body: Multipart inner } when inner.ContentType.IsMimeType("multipart", "report"):
                     // A report forwarded inside a message (a bounce of a bounce, a forwarded DSN): read it as a report too.
                     stack.Push((inner, depth + 1));
