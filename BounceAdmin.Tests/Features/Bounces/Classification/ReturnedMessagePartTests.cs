@@ -23,6 +23,7 @@ public sealed class ReturnedMessagePartTests
         Assert.True(expected.Error == actual.Error, $"{name}: error {expected.Error} / {actual.Error}");
         Assert.True(expected.Recipients.SequenceEqual(actual.Recipients), $"{name}: recipients differ");
         Assert.Equal(expected.BounceMessageId, actual.BounceMessageId);
+        Assert.Equal(expected.BounceDate, actual.BounceDate);
     }
 
     [Fact]
@@ -108,6 +109,31 @@ public sealed class ReturnedMessagePartTests
         Assert.Equal(expected.Original?.Headers.Contains("X-HmXmrOriginalRecipient"), actual.Original?.Headers.Contains("X-HmXmrOriginalRecipient"));
         Assert.Equal(expected.DeliveryStatus.Count, actual.DeliveryStatus.Count);
         Assert.Equal(expected.Text, actual.Text);
+    }
+
+    public static TheoryData<string, string> Bounces => new()
+    {
+        {
+            "trace-fields-first",
+            "Received: from mx.example.org\n\tby relay; Mon, 2 Mar 2026 10:00:00 +0000\nDKIM-Signature: v=1; a=rsa-sha256;\n b=xyz\nSubject: Undelivered\n Mail\nFrom: MAILER-DAEMON@mx.example.org\nDate: Mon, 2 Mar 2026 10:00:00 +0000\nMessage-ID: <b-1@mx.example.org>\nX-Failed-Recipients: user@example.net\n\nThis message was created automatically by mail delivery software.\n\n  user@example.net\n    550 5.1.1 user unknown\n"
+        },
+        {
+            "odd-line",
+            "Received: from a\nFrom: MAILER-DAEMON@mx.example.org\nnot a header line\nSubject: failure notice\n\n<user@example.net>: 552 mailbox full\n"
+        },
+        { "no-read-field", "Received: from a\nX-Whatever: 1\n\n<user@example.net>: 550 no such user\n" },
+        {
+            "auto-reply",
+            "X-Mailer: x\nAuto-Submitted: auto-replied\nFrom: someone@example.net\nSubject: Out of office\nContent-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\nI am away=2E\n"
+        },
+    };
+
+    [Theory]
+    [MemberData(nameof(Bounces))]
+    public void A_bounce_reads_as_when_parsed_whole(string name, string bounce)
+    {
+        var bytes = Encoding.UTF8.GetBytes(bounce);
+        AssertSame(Whole(bytes), BounceClassifier.Classify(bytes), name);
     }
 
     [Fact]

@@ -55,6 +55,12 @@ public static partial class BounceClassifier
             return ClassificationResult.Failed("empty message: the file has no bytes");
         }
 
+        if (ReadHeadersOnly(bytes.Span) is { } filtered)
+        {
+            using var stream = new MemoryStream(filtered.GetBuffer(), 0, (int)filtered.Length, writable: false);
+            return Classify(stream);
+        }
+
         if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Array is not null)
         {
             using var stream = new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false);
@@ -63,6 +69,48 @@ public static partial class BounceClassifier
 
         using var copy = new MemoryStream(bytes.ToArray(), writable: false);
         return Classify(copy);
+    }
+
+    /// <summary>
+    /// The header fields of the bounce itself that the classifier reads (Content-* fields are kept too: they type the
+    /// body). MimeKit parses every field into objects; a bounce's trace fields (Received, DKIM, ARC, ...) are most of them.
+    /// </summary>
+    private static readonly string[] BounceHeaders =
+    [
+        "From", "To", "Cc", "Subject", "Date", "Message-ID", "Return-Path", "X-Failed-Recipients", "Auto-Submitted", "X-Autoreply",
+        "X-Autorespond", "X-Autoresponder", "Precedence", "X-Apple-Unsubscribe", "MIME-Version",
+    ];
+
+    [ThreadStatic]
+    private static MemoryStream? threadFiltered;
+
+    /// <summary>
+    /// The message with only the header fields the classifier reads (<see cref="ReturnedMessagePart.WriteHeaders"/>:
+    /// only whole fields are left out, the rest of the message follows as it is), in the thread's buffer (valid until
+    /// the next call); null for an mbox file or when no field would be left (the header count is read).
+    /// </summary>
+    private static MemoryStream? ReadHeadersOnly(ReadOnlySpan<byte> bytes)
+    {
+        if (StartsWithMboxSeparator(bytes))
+        {
+            return null;
+        }
+
+        var filtered = threadFiltered ??= new MemoryStream();
+        filtered.SetLength(0);
+        ReturnedMessagePart.WriteHeaders(bytes, filtered, BounceHeaders, contentHeaders: true, out var kept, out var blockEnd);
+        if (kept == 0)
+        {
+            return null;
+        }
+
+        filtered.Write(bytes[blockEnd..]);
+        if (filtered.Capacity > 1 << 20)
+        {
+            threadFiltered = null; // a huge message: not kept for the next one
+        }
+
+        return filtered;
     }
 
     /// <summary>Classifies the one message read from <paramref name="stream"/>.</summary>

@@ -158,17 +158,33 @@ public sealed class ReturnedMessagePart : MimePart
 
     /// <summary>
     /// Writes the header block of <paramref name="message"/> with only the <see cref="ReadHeaders"/> (and their folded
-    /// lines), then the empty line that ends it. Only lines that are certainly whole header fields are left out (a name
-    /// of letters, digits and '-' right before the colon, or a folded line of such a field); from the first line that
-    /// is anything else (not a header, a header MimeKit may read differently) to the end of the block, every line is
-    /// kept as it is, so MimeKit reads the headers the classifier uses exactly as in the whole message.
+    /// lines), then the empty line that ends it: see <see cref="WriteHeaders"/>.
     /// </summary>
     /// <returns>True when every line written is a whole header field (or the empty line after them).</returns>
-    internal static bool WriteReadHeaders(ReadOnlySpan<byte> message, Stream into)
+    internal static bool WriteReadHeaders(ReadOnlySpan<byte> message, Stream into) =>
+        WriteHeaders(message, into, ReadHeaders, contentHeaders: false, out _, out _);
+
+    /// <summary>
+    /// Writes the header block of <paramref name="message"/> with only the header fields named in
+    /// <paramref name="names"/> (any case; with <paramref name="contentHeaders"/> also every Content-* field) and their
+    /// folded lines, then the empty line that ends the block. Only lines that are certainly whole header fields are left
+    /// out (a name of letters, digits and '-' right before the colon, or a folded line of such a field); from the first
+    /// line that is anything else (not a header, a header MimeKit may read differently) to the end of the block, every
+    /// line is kept as it is. So MimeKit reads the kept fields exactly as in the whole block, and stops where it would.
+    /// </summary>
+    /// <param name="message">The message (or header block).</param>
+    /// <param name="into">Where the filtered block goes.</param>
+    /// <param name="names">The header fields to keep.</param>
+    /// <param name="contentHeaders">Whether to keep every Content-* field too.</param>
+    /// <param name="kept">How many header fields were kept.</param>
+    /// <param name="blockEnd">Where the block ends in <paramref name="message"/> (after its empty line).</param>
+    /// <returns>True when every line written is a whole header field (or the empty line after them).</returns>
+    internal static bool WriteHeaders(ReadOnlySpan<byte> message, Stream into, string[] names, bool contentHeaders, out int kept, out int blockEnd)
     {
         var start = 0;
         var keep = false;
         var inField = false;
+        kept = 0;
         while (start < message.Length)
         {
             var newline = message[start..].IndexOf((byte)'\n');
@@ -178,6 +194,7 @@ public sealed class ReturnedMessagePart : MimePart
             if (content.IsEmpty)
             {
                 into.Write(line);
+                blockEnd = end;
                 return true;
             }
 
@@ -204,10 +221,11 @@ public sealed class ReturnedMessagePart : MimePart
             }
 
             inField = true;
-            keep = IsReadHeader(content[..colon]);
+            keep = IsNamed(content[..colon], names) || (contentHeaders && colon > 8 && System.Text.Ascii.EqualsIgnoreCase(content[..8], "content-"u8));
             if (keep)
             {
                 into.Write(line);
+                kept++;
             }
 
             start = end;
@@ -215,16 +233,18 @@ public sealed class ReturnedMessagePart : MimePart
 
         // The rest of the block as it is (up to and including its empty line, or to the end).
         var rest = message[start..];
-        into.Write(rest[..BlockLength(rest)]);
+        var length = BlockLength(rest);
+        into.Write(rest[..length]);
+        blockEnd = start + length;
         return rest.IsEmpty && start > 0;
     }
 
     private static readonly System.Buffers.SearchValues<byte> FieldNameBytes =
         System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"u8);
 
-    private static bool IsReadHeader(ReadOnlySpan<byte> name)
+    private static bool IsNamed(ReadOnlySpan<byte> name, string[] names)
     {
-        foreach (var header in ReadHeaders)
+        foreach (var header in names)
         {
             if (name.Length == header.Length && System.Text.Ascii.EqualsIgnoreCase(name, header))
             {
