@@ -26,8 +26,8 @@ public static partial class BounceClassifier
     public static readonly ParserOptions ParserOptions = CreateParserOptions();
 
     /// <summary>
-    /// The options of the classifier's own parser: as <see cref="ParserOptions"/>, but a returned message (message/rfc822)
-    /// is kept as bytes (<see cref="ReturnedMessagePart"/>) and parsed only as far as the classifier reads it.
+    /// The options of the classifier's own parser: as <see cref="ParserOptions"/>, but a returned message (message/rfc822,
+    /// text/rfc822-headers) is kept as bytes (<see cref="ReturnedMessagePart"/>) and parsed only as far as it is read.
     /// </summary>
     internal static readonly ParserOptions LazyReturnedOptions = CreateLazyReturnedOptions();
 
