@@ -25,6 +25,20 @@ public static partial class BounceClassifier
     /// <summary>Parser options shared by all calls (MimeKit treats them as read-only during parsing).</summary>
     public static readonly ParserOptions ParserOptions = CreateParserOptions();
 
+    /// <summary>
+    /// The options of the classifier's own parser: as <see cref="ParserOptions"/>, but a returned message (message/rfc822,
+    /// text/rfc822-headers) is kept as bytes (<see cref="ReturnedMessagePart"/>) and parsed only as far as it is read.
+    /// </summary>
+    internal static readonly ParserOptions LazyReturnedOptions = CreateLazyReturnedOptions();
+
+    private static ParserOptions CreateLazyReturnedOptions()
+    {
+        var options = CreateParserOptions();
+        options.RegisterMimeType("message/rfc822", typeof(ReturnedMessagePart));
+        options.RegisterMimeType("text/rfc822-headers", typeof(ReturnedMessagePart));
+        return options;
+    }
+
     private static ParserOptions CreateParserOptions()
     {
         var options = ParserOptions.Default.Clone();
@@ -41,6 +55,12 @@ public static partial class BounceClassifier
             return ClassificationResult.Failed("empty message: the file has no bytes");
         }
 
+        if (ReadHeadersOnly(bytes.Span) is { } filtered)
+        {
+            using var stream = new MemoryStream(filtered.GetBuffer(), 0, (int)filtered.Length, writable: false);
+            return Classify(stream);
+        }
+
         if (System.Runtime.InteropServices.MemoryMarshal.TryGetArray(bytes, out var segment) && segment.Array is not null)
         {
             using var stream = new MemoryStream(segment.Array, segment.Offset, segment.Count, writable: false);
@@ -49,6 +69,48 @@ public static partial class BounceClassifier
 
         using var copy = new MemoryStream(bytes.ToArray(), writable: false);
         return Classify(copy);
+    }
+
+    /// <summary>
+    /// The header fields of the bounce itself that the classifier reads (Content-* fields are kept too: they type the
+    /// body). MimeKit parses every field into objects; a bounce's trace fields (Received, DKIM, ARC, ...) are most of them.
+    /// </summary>
+    private static readonly string[] BounceHeaders =
+    [
+        "From", "To", "Cc", "Subject", "Date", "Message-ID", "Return-Path", "X-Failed-Recipients", "Auto-Submitted", "X-Autoreply",
+        "X-Autorespond", "X-Autoresponder", "Precedence", "X-Apple-Unsubscribe", "MIME-Version",
+    ];
+
+    [ThreadStatic]
+    private static MemoryStream? threadFiltered;
+
+    /// <summary>
+    /// The message with only the header fields the classifier reads (<see cref="ReturnedMessagePart.WriteHeaders"/>:
+    /// only whole fields are left out, the rest of the message follows as it is), in the thread's buffer (valid until
+    /// the next call); null for an mbox file or when no field would be left (the header count is read).
+    /// </summary>
+    private static MemoryStream? ReadHeadersOnly(ReadOnlySpan<byte> bytes)
+    {
+        if (StartsWithMboxSeparator(bytes))
+        {
+            return null;
+        }
+
+        var filtered = threadFiltered ??= new MemoryStream();
+        filtered.SetLength(0);
+        ReturnedMessagePart.WriteHeaders(bytes, filtered, BounceHeaders, contentHeaders: true, out var kept, out var blockEnd);
+        if (kept == 0)
+        {
+            return null;
+        }
+
+        filtered.Write(bytes[blockEnd..]);
+        if (filtered.Capacity > 1 << 20)
+        {
+            threadFiltered = null; // a huge message: not kept for the next one
+        }
+
+        return filtered;
     }
 
     /// <summary>Classifies the one message read from <paramref name="stream"/>.</summary>
@@ -100,7 +162,7 @@ public static partial class BounceClassifier
             return parser;
         }
 
-        return threadParser = new MimeParser(ParserOptions, stream, format, persistent: false);
+        return threadParser = new MimeParser(LazyReturnedOptions, stream, format, persistent: false);
     }
 
     /// <summary>Most messages one mbox-format input may hold; more is not a bounce file.</summary>
@@ -593,8 +655,8 @@ public static partial class BounceClassifier
             return;
         }
 
-        var preface = TextSegments.Before(dsnText, recipients[0]);
-        var context = preface + "\n" + parts.Context;
+        // The text before the first recipient, then the context: one string, no copy of the preface on its own.
+        var context = string.Concat(dsnText.AsSpan(0, TextSegments.BeforeLength(dsnText, recipients[0])), "\n", parts.Context);
         var textStatus = ReasonRules.FindStatus(dsnText);
         var textReply = ReasonRules.FindReplyCode(dsnText);
         foreach (var recipient in recipients)

@@ -33,7 +33,10 @@ internal sealed partial class MessageParts
     private const int ContextChars = 6000;
 
     /// <summary><see cref="Text"/> from the line where an inline copy of the original message starts (empty when none).</summary>
-    public string ReturnedText { get; private set; } = "";
+    /// <remarks>A view of <see cref="Text"/>, not a copy: it is read only when no returned message part exists.</remarks>
+    public ReadOnlySpan<char> ReturnedText => Text.AsSpan(returnedStart);
+
+    private int returnedStart;
 
     /// <summary>True when the MIME tree is nested deeper than allowed.</summary>
     public bool TooDeep { get; private set; }
@@ -41,11 +44,37 @@ internal sealed partial class MessageParts
     public static MessageParts Collect(MimeMessage message, int maxDepth)
     {
         var result = new MessageParts();
-        var plain = new StringBuilder();
+        // The text is gathered in the thread's reused buffer and becomes one string at the end: no builder chunks, no
+        // string per part.
+        var plain = TextBuffer.ForThread();
         // HTML parts are decoded only when there is no plain text at all (their text is then the only text): decoding
         // them means MimeKit's HTML charset sniffing and a tag strip, wasted work whenever a text/plain part exists.
         List<TextPart>? htmlParts = null;
-        var stack = new Stack<(MimeEntity Entity, int Depth)>();
+        // The thread's stack, emptied (and its references cleared) after every walk: it grew anew for every message.
+        var stack = walkStack ??= new Stack<(MimeEntity Entity, int Depth)>(16);
+        try
+        {
+            Walk(message, maxDepth, result, plain, stack, ref htmlParts);
+        }
+        finally
+        {
+            stack.Clear();
+        }
+
+        var all = plain.Length > 0 || htmlParts is null ? plain.ToStringAndClear() : HtmlText(htmlParts, plain);
+        result.Text = all;
+        var cut = FindOriginalMarker(all);
+        result.BounceText = cut >= 0 ? all[..cut] : all;
+        result.returnedStart = cut >= 0 ? cut : all.Length;
+        return result;
+    }
+
+    [ThreadStatic]
+    private static Stack<(MimeEntity Entity, int Depth)>? walkStack;
+
+    private static void Walk(MimeMessage message, int maxDepth, MessageParts result, TextBuffer plain, Stack<(MimeEntity Entity, int Depth)> stack,
+        ref List<TextPart>? htmlParts)
+    {
         if (message.Body is not null)
         {
             stack.Push((message.Body, 0));
@@ -66,7 +95,8 @@ internal sealed partial class MessageParts
                     if (multipart.Count == 0 && !string.IsNullOrWhiteSpace(multipart.Preamble))
                     {
                         // A multipart whose boundaries never appear: everything MimeKit found is the preamble.
-                        plain.Append(multipart.Preamble).Append('\n');
+                        plain.Append(multipart.Preamble);
+                        plain.Append('\n');
                     }
 
                     for (var i = multipart.Count - 1; i >= 0; i--)
@@ -80,6 +110,20 @@ internal sealed partial class MessageParts
                     break;
                 case MessageFeedbackReport feedback:
                     result.Feedback ??= feedback;
+                    break;
+                case ReturnedMessagePart returned:
+                    // The same decisions as for a parsed message/rfc822 part (below), reading the returned bytes only as
+                    // far as needed: a few headers; the whole message only when its headers say it is a report.
+                    if (returned.HeadersOnly() is { Body: Multipart head } && head.ContentType.IsMimeType("multipart", "report")
+                        && returned.Full() is { Body: Multipart report } && report.ContentType.IsMimeType("multipart", "report"))
+                    {
+                        stack.Push((report, depth + 1));
+                    }
+                    else
+                    {
+                        result.Original ??= returned.HeadersOnly();
+                    }
+
                     break;
                 case MessagePart { Message.Body: Multipart inner } when inner.ContentType.IsMimeType("multipart", "report"):
                     // A report forwarded inside a message (a bounce of a bounce, a forwarded DSN): read it as a report too.
@@ -96,27 +140,21 @@ internal sealed partial class MessageParts
                     }
                     else if (plain.Length < MaxChars)
                     {
-                        var value = SafeText(text);
-                        plain.Append(value.Length > MaxChars ? value[..MaxChars] : value).Append('\n');
+                        var value = SafeTextSpan(text);
+                        plain.Append(value.Length > MaxChars ? value[..MaxChars] : value);
+                        plain.Append('\n');
                     }
 
                     break;
             }
         }
-
-        var all = plain.Length > 0 || htmlParts is null ? plain.ToString() : HtmlText(htmlParts);
-        result.Text = all;
-        var cut = FindOriginalMarker(all);
-        result.BounceText = cut >= 0 ? all[..cut] : all;
-        result.ReturnedText = cut >= 0 ? all[cut..] : "";
-        return result;
     }
 
     private const int MaxChars = 64 * 1024;
 
-    private static string HtmlText(List<TextPart> htmlParts)
+    /// <summary>The text of the HTML parts (tags as spaces, entities decoded), gathered in <paramref name="html"/> (empty).</summary>
+    private static string HtmlText(List<TextPart> htmlParts, TextBuffer html)
     {
-        var html = new StringBuilder();
         foreach (var part in htmlParts)
         {
             if (html.Length >= MaxChars)
@@ -124,18 +162,33 @@ internal sealed partial class MessageParts
                 break;
             }
 
-            var value = WebUtility.HtmlDecode(TagsToSpaces(SafeText(part)));
-            html.Append(value.Length > MaxChars ? value[..MaxChars] : value).Append('\n');
+            var start = html.Length;
+            TagsToSpaces(SafeTextSpan(part), html);
+            var stripped = html.From(start);
+            if (stripped.Contains('&'))
+            {
+                // WebUtility.HtmlDecode returns text without '&' unchanged: only text with entities needs the string.
+                var decoded = WebUtility.HtmlDecode(stripped.ToString());
+                html.Truncate(start);
+                html.Append(decoded.Length > MaxChars ? decoded.AsSpan(0, MaxChars) : decoded);
+            }
+            else if (stripped.Length > MaxChars)
+            {
+                html.Truncate(start + MaxChars);
+            }
+
+            html.Append('\n');
         }
 
-        return html.ToString();
+        return html.ToStringAndClear();
     }
 
-    private static string SafeText(TextPart part)
+    /// <summary>The decoded text of <paramref name="part"/>, valid until the thread decodes the next part.</summary>
+    private static ReadOnlySpan<char> SafeTextSpan(TextPart part)
     {
         try
         {
-            return DecodedText(part);
+            return DecodedTextSpan(part);
         }
         catch (Exception ex) when (ex is ArgumentException or NotSupportedException or FormatException or DecoderFallbackException)
         {
@@ -149,44 +202,119 @@ internal sealed partial class MessageParts
     /// <summary>UTF-8 that throws on invalid bytes, as MimeKit tries it for text without a charset before ISO-8859-1.</summary>
     private static readonly Encoding StrictUtf8 = Encoding.GetEncoding(65001, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
 
+    /// <summary>The same text as MimeKit's <see cref="TextPart.Text"/>: see <see cref="DecodedTextSpan"/>.</summary>
+    internal static string DecodedText(TextPart part) => DecodedTextSpan(part).ToString();
+
+    /// <summary>The thread's buffers for decoding parts: reused, since every message has parts to decode.</summary>
+    [ThreadStatic]
+    private static MemoryStream? decodedBytes;
+
+    [ThreadStatic]
+    private static char[]? decodedChars;
+
+    /// <summary>Buffers that grew past this (a huge part) are not kept for the next message.</summary>
+    private const int MaxKeptBuffer = 1 << 20;
+
     /// <summary>
-    /// The same text as MimeKit's <see cref="TextPart.Text"/>, decoded in one step. MimeKit picks the charset the same
-    /// way (<see cref="TextPart.TryDetectEncoding"/>: the charset parameter, a byte order mark, HTML's meta charset,
-    /// else strict UTF-8 and ISO-8859-1 when that fails), but then streams the bytes through a charset filter that
-    /// re-encodes to UTF-8, a CRLF-to-LF filter and a UTF-8 decoder: three buffers and two conversions per part, the
-    /// largest share of the classifier's allocations. For text without surrogate pairs the UTF-8 round trip is exact;
-    /// the rare text with them takes MimeKit's own path, so the result is always identical.
+    /// The same text as MimeKit's <see cref="TextPart.Text"/>, decoded in one step into the thread's buffer (valid until
+    /// the thread decodes the next part). MimeKit picks the charset the same way (<see cref="TextPart.TryDetectEncoding"/>:
+    /// the charset parameter, a byte order mark, HTML's meta charset, else strict UTF-8 and ISO-8859-1 when that fails),
+    /// but then streams the bytes through a charset filter that re-encodes to UTF-8, a CRLF-to-LF filter and a UTF-8
+    /// decoder: three buffers and two conversions per part, the largest share of the classifier's allocations. For text
+    /// without surrogate pairs the UTF-8 round trip is exact; the rare text with them takes MimeKit's own path, so the
+    /// result is always identical.
     /// </summary>
-    internal static string DecodedText(TextPart part)
+    internal static ReadOnlySpan<char> DecodedTextSpan(TextPart part)
     {
         if (part.Content is null)
         {
             return part.Text ?? "";
         }
 
-        if (!part.TryDetectEncoding(out var encoding, out _))
-        {
-            encoding = StrictUtf8;
-        }
-
-        using var decoded = new MemoryStream();
-        part.Content.DecodeTo(decoded);
-        var bytes = decoded.GetBuffer().AsSpan(0, (int)decoded.Length);
-        string text;
+        // TryDetectEncoding's order: the charset parameter; else a byte order mark; else (HTML) a meta charset. It reads
+        // the BOM through a decoding stream of its own (a filter, a 4 KB buffer); for plain text the BOM is read from the
+        // bytes decoded here anyway. HTML keeps MimeKit's own detection (BOM, then meta sniffing).
+        Encoding? encoding = part.IsHtml ? (part.TryDetectEncoding(out var html, out _) ? html : null) : CharsetEncoding(part.ContentType);
+        var decoded = decodedBytes ??= new MemoryStream();
+        decoded.SetLength(0);
         try
         {
-            text = encoding.GetString(bytes);
-        }
-        catch (DecoderFallbackException)
-        {
-            text = Encoding.Latin1.GetString(bytes);
-        }
+            part.Content.DecodeTo(decoded);
+            var bytes = decoded.GetBuffer().AsSpan(0, (int)decoded.Length);
+            encoding ??= (part.IsHtml ? null : BomEncoding(bytes)) ?? StrictUtf8;
+            var chars = decodedChars;
+            var max = encoding.GetMaxCharCount(bytes.Length);
+            if (chars is null || chars.Length < max || chars.Length < bytes.Length)
+            {
+                // At least one char per byte too: the Latin-1 fallback below decodes into the same buffer.
+                chars = decodedChars = new char[Math.Max(Math.Max(max, bytes.Length), 4096)];
+            }
 
-        return text.AsSpan().ContainsAnyInRange('\uD800', '\uDFFF') ? part.Text ?? "" : DosToUnix(text);
+            int length;
+            try
+            {
+                length = encoding.GetChars(bytes, chars);
+            }
+            catch (DecoderFallbackException)
+            {
+                length = Encoding.Latin1.GetChars(bytes, chars);
+            }
+
+            var text = chars.AsSpan(0, length);
+            return text.ContainsAnyInRange('\uD800', '\uDFFF') ? part.Text ?? "" : DosToUnix(text);
+        }
+        finally
+        {
+            if (decoded.Capacity > MaxKeptBuffer)
+            {
+                decodedBytes = null;
+            }
+
+            if (decodedChars?.Length > MaxKeptBuffer)
+            {
+                // The span returned still refers to the array; only the thread stops keeping it.
+                decodedChars = null;
+            }
+        }
     }
 
-    /// <summary>CRLF becomes LF and a CR that ends the text is dropped; any other CR stays (MimeKit's Dos2UnixFilter).</summary>
-    private static string DosToUnix(string text)
+    /// <summary>Charset names MimeKit knows but .NET does not provide (iso-2022-jp, shift_jis, windows-125x without the code pages provider).</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> UnavailableCharsets = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// <see cref="ContentType.CharsetEncoding"/>, which for a charset .NET cannot provide throws and catches an exception
+    /// inside MimeKit every time (one message in ten of the dev corpus, each exception costing as much as classifying a
+    /// message). The answer depends only on the charset name, so a name found unavailable is remembered (a bounded set).
+    /// </summary>
+    private static Encoding? CharsetEncoding(ContentType type)
+    {
+        var charset = type.Charset;
+        if (charset is null || UnavailableCharsets.ContainsKey(charset))
+        {
+            return null;
+        }
+
+        var encoding = type.CharsetEncoding;
+        if (encoding is null && UnavailableCharsets.Count < 256)
+        {
+            UnavailableCharsets.TryAdd(charset, true);
+        }
+
+        return encoding;
+    }
+
+    /// <summary>The encoding a byte order mark names (MimeKit's CharsetUtils.TryGetBomEncoding), or null.</summary>
+    private static Encoding? BomEncoding(ReadOnlySpan<byte> bytes) =>
+        bytes.StartsWith((ReadOnlySpan<byte>)[0xFF, 0xFE]) ? Encoding.Unicode
+        : bytes.StartsWith((ReadOnlySpan<byte>)[0xFE, 0xFF]) ? Encoding.BigEndianUnicode
+        : bytes.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) ? StrictUtf8
+        : null;
+
+    /// <summary>
+    /// CRLF becomes LF and a CR that ends the text is dropped; any other CR stays (MimeKit's Dos2UnixFilter). In place:
+    /// the text only gets shorter, and each character is read before anything is written at or after its position.
+    /// </summary>
+    private static Span<char> DosToUnix(Span<char> text)
     {
         var cr = text.IndexOf('\r');
         if (cr < 0)
@@ -194,18 +322,17 @@ internal sealed partial class MessageParts
             return text;
         }
 
-        var result = new StringBuilder(text.Length);
-        result.Append(text, 0, cr);
+        var length = cr;
         for (var i = cr; i < text.Length; i++)
         {
             var c = text[i];
             if (c != '\r' || (i + 1 < text.Length && text[i + 1] != '\n'))
             {
-                result.Append(c);
+                text[length++] = c;
             }
         }
 
-        return result.ToString();
+        return text[..length];
     }
 
     /// <summary>
@@ -214,12 +341,19 @@ internal sealed partial class MessageParts
     /// </summary>
     internal static string TagsToSpaces(string text)
     {
+        var result = new TextBuffer();
+        TagsToSpaces(text, result);
+        return result.ToStringAndClear();
+    }
+
+    /// <summary><see cref="TagsToSpaces(string)"/>, appending the result to <paramref name="into"/>.</summary>
+    private static void TagsToSpaces(ReadOnlySpan<char> text, TextBuffer into)
+    {
         var open = text.IndexOf('<');
-        StringBuilder? result = null;
         var copied = 0;
         while (open >= 0)
         {
-            var close = text.IndexOf('>', open + 1);
+            var close = IndexOf(text, '>', open + 1);
             if (close < 0)
             {
                 break;
@@ -227,17 +361,24 @@ internal sealed partial class MessageParts
 
             if (close - open - 1 <= MaxTagChars)
             {
-                (result ??= new StringBuilder(text.Length)).Append(text, copied, open - copied).Append(' ');
+                into.Append(text[copied..open]);
+                into.Append(' ');
                 copied = close + 1;
-                open = text.IndexOf('<', copied);
+                open = IndexOf(text, '<', copied);
             }
             else
             {
-                open = text.IndexOf('<', open + 1);
+                open = IndexOf(text, '<', open + 1);
             }
         }
 
-        return result is null ? text : result.Append(text, copied, text.Length - copied).ToString();
+        into.Append(text[copied..]);
+    }
+
+    private static int IndexOf(ReadOnlySpan<char> text, char c, int from)
+    {
+        var at = text[from..].IndexOf(c);
+        return at < 0 ? -1 : from + at;
     }
 
     private const int MaxTagChars = 2000;
@@ -300,6 +441,65 @@ internal sealed partial class MessageParts
     }
 }
 
+/// <summary>A growable character buffer reused by one thread: the bounce text is gathered here, then copied once into a string.</summary>
+internal sealed class TextBuffer
+{
+    [ThreadStatic]
+    private static TextBuffer? current;
+
+    private char[] chars = new char[8192];
+
+    /// <summary>The calling thread's buffer, emptied.</summary>
+    public static TextBuffer ForThread()
+    {
+        var buffer = current ??= new TextBuffer();
+        buffer.Length = 0;
+        return buffer;
+    }
+
+    public int Length { get; private set; }
+
+    /// <summary>The text from <paramref name="start"/> on (valid until the next append).</summary>
+    public ReadOnlySpan<char> From(int start) => chars.AsSpan(start, Length - start);
+
+    /// <summary>Drops the text from <paramref name="length"/> on.</summary>
+    public void Truncate(int length) => Length = Math.Min(Length, length);
+
+    public void Append(char c)
+    {
+        Reserve(1);
+        chars[Length++] = c;
+    }
+
+    public void Append(ReadOnlySpan<char> text)
+    {
+        Reserve(text.Length);
+        text.CopyTo(chars.AsSpan(Length));
+        Length += text.Length;
+    }
+
+    /// <summary>The text as a string; a buffer grown past 1 MB (a huge message) is not kept for the next one.</summary>
+    public string ToStringAndClear()
+    {
+        var text = new string(chars, 0, Length);
+        Length = 0;
+        if (chars.Length > 1 << 20)
+        {
+            chars = new char[8192];
+        }
+
+        return text;
+    }
+
+    private void Reserve(int more)
+    {
+        if (chars.Length - Length < more)
+        {
+            Array.Resize(ref chars, (int)Math.Min(Array.MaxLength, Math.Max(chars.Length * 2L, (long)Length + more)));
+        }
+    }
+}
+
 /// <summary>What the report returned of the original message: its Message-ID, recipient, sender and our send id.</summary>
 /// <remarks>Only what the classifier uses is read: each header MimeKit decodes costs time per message.</remarks>
 internal sealed partial class OriginalHeaders
@@ -337,17 +537,14 @@ internal sealed partial class OriginalHeaders
         var start = 0;
         for (var lines = 0; start < text.Length && lines < 300; lines++)
         {
-            var end = text.IndexOf('\n', start);
-            if (end < 0)
-            {
-                end = text.Length;
-            }
+            var end = text[start..].IndexOf('\n');
+            end = end < 0 ? text.Length : start + end;
 
-            var line = text.AsSpan(start, end - start).Trim();
+            var line = text[start..end].Trim();
             id ??= HeaderValue(line, "Message-ID:");
             to ??= HeaderValue(line, "To:");
             from ??= HeaderValue(line, "From:");
-            send ??= HeaderValue(line, BounceClassifier.SendIdHeader + ":");
+            send ??= HeaderValue(line, SendIdField);
             start = end + 1;
         }
 
@@ -367,11 +564,28 @@ internal sealed partial class OriginalHeaders
     /// </summary>
     public static string? MessageIdOf(MimeMessage message)
     {
-        var raw = message.Headers[HeaderId.MessageId];
-        if (raw is null)
+        var index = message.Headers.IndexOf(HeaderId.MessageId);
+        if (index < 0)
         {
             return null;
         }
+
+        // Printable ASCII with no encoded word decodes to itself: the raw bytes give the same value without MimeKit's
+        // RFC 2047 decoder and unfolding (a decoder, a buffer and two strings per header).
+        var header = message.Headers[index];
+        var bytes = header.RawValue.AsSpan().Trim(" \t\r\n"u8);
+        if (bytes.Length > 2 && bytes[0] == '<' && bytes[^1] == '>')
+        {
+            var id = bytes[1..^1];
+            var at = id.IndexOf((byte)'@');
+            if (at > 0 && at < id.Length - 1 && id.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) < 0 && id.IndexOfAny(MsgIdSpecialBytes) < 0
+                && id.IndexOf("=?"u8) < 0)
+            {
+                return Encoding.ASCII.GetString(id);
+            }
+        }
+
+        var raw = header.Value;
 
         var value = raw.AsSpan().Trim();
         if (value.Length > 2 && value[0] == '<' && value[^1] == '>')
@@ -387,7 +601,11 @@ internal sealed partial class OriginalHeaders
         return message.MessageId;
     }
 
+    private const string SendIdField = BounceClassifier.SendIdHeader + ":";
+
     private static readonly SearchValues<char> MsgIdSpecials = SearchValues.Create("<>()\"\\[] \t\r\n,;:");
+
+    private static readonly SearchValues<byte> MsgIdSpecialBytes = SearchValues.Create("<>()\"\\[] \t\r\n,;:"u8);
 
     private static string? HeaderValue(ReadOnlySpan<char> line, string name) =>
         line.StartsWith(name, StringComparison.OrdinalIgnoreCase) ? line[name.Length..].Trim().ToString() : null;
@@ -563,7 +781,8 @@ internal static class TextSegments
 
         // The paragraph holds only the address or boilerplate without any SMTP code: the explanation follows below.
         if (end < text.Length && (letters < recipient.Length + 12
-            || (ReasonRules.FindStatus(text[lineStart..end]) is null && ReasonRules.FindReplyCode(text[lineStart..end]) is null)))
+            || (ReasonRules.FindStatus(text.AsSpan(lineStart, end - lineStart)) is null
+                && ReasonRules.FindReplyCode(text.AsSpan(lineStart, end - lineStart)) is null)))
         {
             end = ParagraphEnd(text, SkipBlank(text, end));
         }
@@ -628,9 +847,8 @@ internal static class TextSegments
     public static string? Around(string text, string recipient) => For(text, recipient, []);
 
     /// <summary>The text before the first mention of <paramref name="recipient"/>.</summary>
-    public static string Before(string text, string recipient)
-    {
-        var start = text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase);
-        return start < 0 ? "" : text[..start];
-    }
+    public static string Before(string text, string recipient) => text[..BeforeLength(text, recipient)];
+
+    /// <summary>The length of <see cref="Before"/>: where the first mention starts, 0 when there is none.</summary>
+    public static int BeforeLength(string text, string recipient) => Math.Max(0, text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase));
 }

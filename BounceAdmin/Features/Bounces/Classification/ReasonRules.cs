@@ -48,6 +48,9 @@ public static partial class ReasonRules
         ["7.30"] = "authfailure",
     };
 
+    /// <summary><see cref="StatusTable"/> looked up by a span of the status: no substring per lookup.</summary>
+    private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> StatusLookup = StatusTable.GetAlternateLookup<ReadOnlySpan<char>>();
+
     /// <summary>
     /// Reasons a status code names only loosely: many servers send these codes for other causes (a spam filter answering
     /// 5.1.1, a policy block answering 5.7.1), so the diagnostic wording, when it says more, wins over them.
@@ -59,6 +62,8 @@ public static partial class ReasonRules
 
     /// <summary>Codes used so loosely in practice (x.2.1 for unknown users, x.1.0 for anything about an address) that they never decide first.</summary>
     private static readonly HashSet<string> LooseCodes = new(StringComparer.Ordinal) { "2.1", "1.0", "2.0", "3.0", "4.0", "6.0", "7.0" };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> LooseLookup = LooseCodes.GetAlternateLookup<ReadOnlySpan<char>>();
 
     /// <summary>Phrases so specific that they decide before any other rule, whatever else the text says.</summary>
     private static readonly (string Phrase, string Reason)[] StrongPhrases =
@@ -255,27 +260,32 @@ public static partial class ReasonRules
     internal static partial Regex ReplyCodePattern();
 
     /// <summary>The first enhanced status code in <paramref name="text"/>, or null.</summary>
-    public static string? FindStatus(string? text)
+    public static string? FindStatus(string? text) => string.IsNullOrEmpty(text) ? null : FindStatus(text.AsSpan());
+
+    /// <summary>The first enhanced status code in <paramref name="text"/>, or null (no Match object, no substring to search).</summary>
+    internal static string? FindStatus(ReadOnlySpan<char> text)
     {
-        if (string.IsNullOrEmpty(text))
+        foreach (var m in StatusCodePattern().EnumerateMatches(text))
         {
-            return null;
+            return text.Slice(m.Index, m.Length).ToString();
         }
 
-        var m = StatusCodePattern().Match(text);
-        return m.Success ? m.Value : null;
+        return null;
     }
 
     /// <summary>The first SMTP failure reply code in <paramref name="text"/>, or null.</summary>
-    public static int? FindReplyCode(string? text)
+    public static int? FindReplyCode(string? text) => string.IsNullOrEmpty(text) ? null : FindReplyCode(text.AsSpan());
+
+    /// <summary>The first SMTP failure reply code in <paramref name="text"/>, or null.</summary>
+    /// <remarks>The pattern's only group is the whole match (the rest are lookarounds), so the match is the code.</remarks>
+    internal static int? FindReplyCode(ReadOnlySpan<char> text)
     {
-        if (string.IsNullOrEmpty(text))
+        foreach (var m in ReplyCodePattern().EnumerateMatches(text))
         {
-            return null;
+            return int.Parse(text.Slice(m.Index, m.Length), System.Globalization.CultureInfo.InvariantCulture);
         }
 
-        var m = ReplyCodePattern().Match(text);
-        return m.Success ? int.Parse(m.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture) : null;
+        return null;
     }
 
     /// <summary>The reason a status code names on its own (class 4/5, specific subject/detail), or null for a generic code.</summary>
@@ -292,12 +302,9 @@ public static partial class ReasonRules
         }
 
         var rest = status.AsSpan(2);
-        foreach (var (key, reason) in StatusTable)
+        if (StatusLookup.TryGetValue(rest, out var reason))
         {
-            if (rest.SequenceEqual(key))
-            {
-                return reason;
-            }
+            return reason;
         }
 
         // Vendor details beyond RFC 3463 (Exchange's 5.1.351, 5.4.316): fall back to the subject's generic meaning.
@@ -343,18 +350,21 @@ public static partial class ReasonRules
 
         // The regex needs one of its lead-ins right before the command word; most texts have none, and "mail"/"data"
         // are common words the regex would otherwise stop at and look behind from.
-        var m = lowerText.AsSpan().IndexOfAny(CommandLeadIns) >= 0 ? CommandPattern().Match(lowerText) : Match.Empty;
-        if (!m.Success)
+        if (lowerText.AsSpan().IndexOfAny(CommandLeadIns) >= 0)
         {
-            // A transcript line that starts with the command itself ("RCPT TO:<x>" then the refusal).
-            return lowerText.StartsWith("rcpt to", StringComparison.Ordinal) ? "RCPT" : null;
+            // Everything before the command word is inside the lookbehind: the match is the "cmd" group.
+            foreach (var m in CommandPattern().EnumerateMatches(lowerText))
+            {
+                var word = lowerText.AsSpan(m.Index, m.Length);
+                return word.StartsWith("rcpt", StringComparison.Ordinal) || word.SequenceEqual("recipient") ? "RCPT"
+                    : word.StartsWith("mail", StringComparison.Ordinal) ? "MAIL"
+                    : word.Contains("data", StringComparison.Ordinal) ? "DATA"
+                    : null;
+            }
         }
 
-        var word = m.Groups["cmd"].Value;
-        return word.StartsWith("rcpt", StringComparison.Ordinal) || word == "recipient" ? "RCPT"
-            : word.StartsWith("mail", StringComparison.Ordinal) ? "MAIL"
-            : word.Contains("data", StringComparison.Ordinal) ? "DATA"
-            : null;
+        // A transcript line that starts with the command itself ("RCPT TO:<x>" then the refusal).
+        return lowerText.StartsWith("rcpt to", StringComparison.Ordinal) ? "RCPT" : null;
     }
 
     private static readonly SearchValues<string> CommandLeadIns = SearchValues.Create(
@@ -391,9 +401,9 @@ public static partial class ReasonRules
             return new("delivered", "status:" + status, $"status {status} is a success");
         }
 
-        var loose = status is not null && status.Length > 2 && LooseCodes.Contains(status[2..]);
+        var loose = status is not null && status.Length > 2 && LooseLookup.Contains(status.AsSpan(2));
         var lowerDiagnostic = JoinContinuations(Lower(diagnostic));
-        var diagnosticHits = new RuleHits(lowerDiagnostic);
+        var diagnosticHits = RuleHits.ForThread(0, lowerDiagnostic);
         var hits = diagnosticHits;
         var from = "diagnostic";
         var command = SmtpCommand(lowerDiagnostic);
@@ -405,7 +415,7 @@ public static partial class ReasonRules
             // The rest of the bounce is read only when the recipient's own status and diagnostic say nothing usable.
             if (diagnosticHits.Any() is null && (statusReason is null || loose))
             {
-                hits = new RuleHits(lowerContext);
+                hits = RuleHits.ForThread(1, lowerContext);
                 from = "bounce text";
             }
         }
@@ -562,14 +572,37 @@ public static partial class ReasonRules
             return lower;
         }
 
-        if (!Continuation().IsMatch(lower.AsSpan(1)))
+        var rest = lower.AsSpan(1);
+        if (!Continuation().IsMatch(rest))
         {
             return lower;
         }
 
-        var first = lower[..1];
-        var joined = Continuation().Replace(lower[1..], " ");
-        return first + joined;
+        // As Continuation().Replace(rest, " ") after the first character, written once into one buffer: Replace collects
+        // the matches in a growing list and builds the string through a builder; each match is longer than its space, so
+        // the result fits in the input's length.
+        char[]? rented = null;
+        var buffer = lower.Length <= 1024 ? stackalloc char[lower.Length] : (rented = ArrayPool<char>.Shared.Rent(lower.Length));
+        buffer[0] = lower[0];
+        var length = 1;
+        var copied = 0;
+        foreach (var match in Continuation().EnumerateMatches(rest))
+        {
+            rest[copied..match.Index].CopyTo(buffer[length..]);
+            length += match.Index - copied;
+            buffer[length++] = ' ';
+            copied = match.Index + match.Length;
+        }
+
+        rest[copied..].CopyTo(buffer[length..]);
+        length += rest.Length - copied;
+        var joined = new string(buffer[..length]);
+        if (rented is not null)
+        {
+            ArrayPool<char>.Shared.Return(rented);
+        }
+
+        return joined;
     }
 
     [GeneratedRegex(@" [245][0-9][0-9][ -](?:[245]\.[0-9]{1,3}\.[0-9]{1,3} )?", RegexOptions.CultureInvariant)]
@@ -596,12 +629,28 @@ public static partial class ReasonRules
     }
 
     /// <summary>Which wording rules match one text; each rule searched at most once.</summary>
-    private sealed class RuleHits(string? lowerText)
+    private sealed class RuleHits
     {
+        /// <summary>The thread's two instances (the diagnostic's and the context's), reused by every decision.</summary>
+        [ThreadStatic]
+        private static RuleHits[]? pool;
+
+        private string? lowerText;
+
         public string? Text => lowerText;
 
         private readonly string?[] found = new string?[TextRules.Length];
         private readonly bool[] searched = new bool[TextRules.Length];
+
+        /// <summary>The thread's instance number <paramref name="slot"/>, emptied and set to <paramref name="text"/>.</summary>
+        public static RuleHits ForThread(int slot, string? text)
+        {
+            var hits = (pool ??= [new RuleHits(), new RuleHits()])[slot];
+            hits.lowerText = text;
+            Array.Clear(hits.found);
+            Array.Clear(hits.searched);
+            return hits;
+        }
 
         public string? Find(string reason) => RuleIndex.TryGetValue(reason, out var index) ? At(index) : null;
 
@@ -643,17 +692,17 @@ public static partial class ReasonRules
     /// </summary>
     private static string? RemoteStatus(string? status, string? diagnostic)
     {
-        if (status is null || status.Length < 5 || !LooseCodes.Contains(status[2..]) || string.IsNullOrEmpty(diagnostic))
+        if (status is null || status.Length < 5 || !LooseLookup.Contains(status.AsSpan(2)) || string.IsNullOrEmpty(diagnostic))
         {
             return status;
         }
 
-        foreach (Match m in StatusCodePattern().Matches(diagnostic))
+        foreach (var m in StatusCodePattern().EnumerateMatches(diagnostic))
         {
-            var code = m.Value;
-            if (code[0] == status[0] && code != status && !LooseCodes.Contains(code[2..]))
+            var code = diagnostic.AsSpan(m.Index, m.Length);
+            if (code[0] == status[0] && !code.SequenceEqual(status) && !LooseLookup.Contains(code[2..]))
             {
-                return code;
+                return code.ToString();
             }
         }
 
