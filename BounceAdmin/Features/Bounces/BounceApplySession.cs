@@ -28,9 +28,12 @@ public sealed class BounceApplySession : IAsyncDisposable
         "Id, EmailNormalized, EmailSuspended, EmailSuspendedCause, EmailSuspendedAt, EmailInvalid, EmailInvalidCause, Unsubscribed, Version";
 
     private static readonly string DedupSql = "SELECT EXISTS (SELECT 1 FROM BounceEvents WHERE DedupKey = @key)";
-    private static readonly string SendByIdSql = "SELECT Id, EmailId, PersonId FROM Sends WHERE Id = @id";
-    private static readonly string SendByMessageIdSql = "SELECT Id, EmailId, PersonId FROM Sends WHERE MessageId = @mid LIMIT 1";
-    private static readonly string PersonByIdSql = $"SELECT {PersonColumns} FROM People WHERE Id = @id";
+    // A send and the person it went to, in one read.
+    private static readonly string SendAndPerson =
+        $"SELECT s.Id, s.EmailId, {string.Join(", ", PersonColumns.Split(", ").Select(c => "p." + c))} FROM Sends s LEFT JOIN People p ON p.Id = s.PersonId";
+
+    private static readonly string SendByIdSql = $"{SendAndPerson} WHERE s.Id = @id";
+    private static readonly string SendByMessageIdSql = $"{SendAndPerson} WHERE s.MessageId = @mid LIMIT 1";
     private static readonly string PersonByEmailSql = $"SELECT {PersonColumns} FROM People WHERE EmailNormalized = @email";
 
     private static readonly string EngagedSql = $"""
@@ -203,15 +206,10 @@ public sealed class BounceApplySession : IAsyncDisposable
 
         // The matched send, when the returned headers name one; it only counts if it went to this recipient (a
         // forwarded or aliased bounce keeps the person but not the send).
-        var send = FindSend(input);
-        Person? person = null;
-        if (send is not null)
+        var (send, person) = FindSend(input);
+        if (send is not null && person?.EmailNormalized != recipient)
         {
-            person = ReadPerson(PersonByIdSql, ("@id", send.Value.PersonId));
-            if (person?.EmailNormalized != recipient)
-            {
-                (send, person) = (null, null);
-            }
+            (send, person) = (null, null);
         }
 
         person ??= ReadPerson(PersonByEmailSql, ("@email", recipient));
@@ -306,49 +304,42 @@ public sealed class BounceApplySession : IAsyncDisposable
             && (long)_sql.Scalar(BurstSql, ("@from", from), ("@to", to), ("@domain", evt.RecipientDomain))! + 1 >= BounceRulesService.BurstThreshold;
     }
 
-    private (long Id, int EmailId, int PersonId)? FindSend(BounceInput input)
+    private ((long Id, int EmailId)? Send, Person? Person) FindSend(BounceInput input)
     {
-        (long, int, int)? send = null;
-        if (input.SendId is { } id)
+        if (input.SendId is { } id && ReadSend(SendByIdSql, ("@id", id)) is { Send: not null } byId)
         {
-            send = ReadSend(SendByIdSql, ("@id", id));
+            return byId;
         }
 
-        if (send is null && !string.IsNullOrWhiteSpace(input.OriginalMessageId))
-        {
-            send = ReadSend(SendByMessageIdSql, ("@mid", input.OriginalMessageId.Trim().Trim('<', '>')));
-        }
-
-        return send;
+        return string.IsNullOrWhiteSpace(input.OriginalMessageId)
+            ? (null, null)
+            : ReadSend(SendByMessageIdSql, ("@mid", input.OriginalMessageId.Trim().Trim('<', '>')));
     }
 
-    private (long Id, int EmailId, int PersonId)? ReadSend(string sql, (string, object?) parameter)
+    private ((long Id, int EmailId)? Send, Person? Person) ReadSend(string sql, (string, object?) parameter)
     {
         using var r = _sql.Reader(sql, parameter);
-        return r.Read() ? (r.GetInt64(0), r.GetInt32(1), r.GetInt32(2)) : null;
+        return r.Read() ? ((r.GetInt64(0), r.GetInt32(1)), r.IsDBNull(2) ? null : ReadPerson(r, 2)) : (null, null);
     }
 
     private Person? ReadPerson(string sql, (string, object?) parameter)
     {
         using var r = _sql.Reader(sql, parameter);
-        if (!r.Read())
-        {
-            return null;
-        }
-
-        return new Person
-        {
-            Id = r.GetInt32(0),
-            EmailNormalized = r.IsDBNull(1) ? null : r.GetString(1),
-            EmailSuspended = r.GetBoolean(2),
-            EmailSuspendedCause = r.IsDBNull(3) ? null : r.GetString(3),
-            EmailSuspendedAt = r.IsDBNull(4) ? null : DateTime.SpecifyKind(r.GetDateTime(4), DateTimeKind.Utc),
-            EmailInvalid = r.GetBoolean(5),
-            EmailInvalidCause = r.IsDBNull(6) ? null : r.GetString(6),
-            Unsubscribed = r.GetBoolean(7),
-            Version = r.GetInt64(8),
-        };
+        return r.Read() ? ReadPerson(r, 0) : null;
     }
+
+    private static Person ReadPerson(SqliteDataReader r, int first) => new()
+    {
+        Id = r.GetInt32(first),
+        EmailNormalized = r.IsDBNull(first + 1) ? null : r.GetString(first + 1),
+        EmailSuspended = r.GetBoolean(first + 2),
+        EmailSuspendedCause = r.IsDBNull(first + 3) ? null : r.GetString(first + 3),
+        EmailSuspendedAt = r.IsDBNull(first + 4) ? null : DateTime.SpecifyKind(r.GetDateTime(first + 4), DateTimeKind.Utc),
+        EmailInvalid = r.GetBoolean(first + 5),
+        EmailInvalidCause = r.IsDBNull(first + 6) ? null : r.GetString(first + 6),
+        Unsubscribed = r.GetBoolean(first + 7),
+        Version = r.GetInt64(first + 8),
+    };
 
     private long InsertEvent(BounceEvent e)
         => (long)_sql.Scalar(InsertEventSql,
