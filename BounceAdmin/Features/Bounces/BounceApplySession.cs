@@ -182,7 +182,6 @@ public sealed class BounceApplySession : IAsyncDisposable
             await _db.Database.CloseConnectionAsync();
         }
 
-
         await _db.DisposeAsync();
     }
 

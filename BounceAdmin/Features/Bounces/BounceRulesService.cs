@@ -1,8 +1,7 @@
 using System.Globalization;
 using BounceAdmin.Data;
-using BounceAdmin.Features.Reports;
 using BounceAdmin.Data.Entities;
-using Microsoft.Data.Sqlite;
+using BounceAdmin.Features.Reports;
 using Microsoft.EntityFrameworkCore;
 
 namespace BounceAdmin.Features.Bounces;
