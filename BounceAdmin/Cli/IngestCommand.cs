@@ -5,7 +5,8 @@ namespace BounceAdmin.Cli;
 
 /// <summary>
 /// <c>ingest PATH...</c>: classifies the messages and applies them through the rules service, each message in its own
-/// transaction. Prints one line per failed message and, last, the JSON summary.
+/// transaction, and prints the JSON summary as its only line on standard output. Messages that fail go to the
+/// quarantine (listed in the app at /bounces/quarantine). On a terminal, progress goes to standard error.
 /// </summary>
 public static class IngestCommand
 {
@@ -28,8 +29,34 @@ public static class IngestCommand
         await using var app = await CommandLine.BuildHostAsync(hostArgs);
         await using var scope = app.Services.CreateAsyncScope();
         var ingest = scope.ServiceProvider.GetRequiredService<BounceIngestService>();
-        var summary = await ingest.IngestAsync(MessageSources.FromPaths(paths), "cli");
+        var progress = Console.IsErrorRedirected ? null : new TerminalProgress(Console.Error);
+        var summary = await ingest.IngestAsync(MessageSources.FromPaths(paths), "cli", progress: progress);
+        progress?.Finish();
         await stdout.WriteLineAsync(JsonSerializer.Serialize(summary, IngestJsonContext.Default.IngestSummary));
         return 0;
+    }
+
+    /// <summary>A running count on one terminal line, every 250 messages (synchronous: it never lands after the summary).</summary>
+    private sealed class TerminalProgress(TextWriter error) : IProgress<IngestProgress>
+    {
+        private bool _shown;
+
+        public void Report(IngestProgress value)
+        {
+            if (value.Done % 250 == 0)
+            {
+                var s = value.SoFar;
+                error.Write($"\ringest: {value.Done:N0} messages, {s.Applied:N0} applied, {s.Duplicates:N0} duplicates, {s.Unmatched:N0} unmatched, {s.Errors:N0} quarantined");
+                _shown = true;
+            }
+        }
+
+        public void Finish()
+        {
+            if (_shown)
+            {
+                error.WriteLine();
+            }
+        }
     }
 }
