@@ -22,6 +22,23 @@ internal static class BounceFieldGuard
         nameof(Person.EmailInvalid), nameof(Person.EmailInvalidCause),
     ];
 
+    /// <summary>
+    /// SPEC §2's irreversible rules for one person's change, also for writers that bypass SaveChanges (the bounce-apply
+    /// session): Email Suspended never goes from true to false, Email Suspended At is never cleared or moved back.
+    /// </summary>
+    public static void CheckSuspension(bool suspendedBefore, bool suspendedAfter, DateTime? atBefore, DateTime? atAfter)
+    {
+        if (suspendedBefore && !suspendedAfter)
+        {
+            throw new BounceRuleException(SuspendedCannotBeCleared);
+        }
+
+        if (atBefore is { } before && (atAfter is null || atAfter < before))
+        {
+            throw new BounceRuleException("Email Suspended At only moves forward; it cannot be cleared or moved back.");
+        }
+    }
+
     public static void Check(ChangeTracker tracker)
     {
         if (!tracker.AutoDetectChangesEnabled)
@@ -38,16 +55,8 @@ internal static class BounceFieldGuard
             }
 
             var suspended = entry.Property(p => p.EmailSuspended);
-            if (suspended.OriginalValue && !suspended.CurrentValue)
-            {
-                throw new BounceRuleException(SuspendedCannotBeCleared);
-            }
-
             var suspendedAt = entry.Property(p => p.EmailSuspendedAt);
-            if (suspendedAt.OriginalValue is { } before && (suspendedAt.CurrentValue is null || suspendedAt.CurrentValue < before))
-            {
-                throw new BounceRuleException("Email Suspended At only moves forward; it cannot be cleared or moved back.");
-            }
+            CheckSuspension(suspended.OriginalValue, suspended.CurrentValue, suspendedAt.OriginalValue, suspendedAt.CurrentValue);
 
             foreach (var field in AuditedFields)
             {

@@ -73,29 +73,6 @@ public static class DomainStatsWriter
     }
 
     /// <summary>
-    /// Counts stored bounce events: those with a category (real bounces, matched or not), by UTC day of OccurredAt and
-    /// recipient domain. Call after the events are saved and before the transaction commits.
-    /// </summary>
-    public static async Task CountBouncesAsync(AppDbContext db, IEnumerable<BounceEvent> events, CancellationToken ct = default)
-    {
-        var groups = events
-            .Where(e => e.Category is not null && !string.IsNullOrEmpty(e.RecipientDomain))
-            .GroupBy(e => (Day: DayOf(e.OccurredAt), e.RecipientDomain));
-        foreach (var g in groups)
-        {
-            await AddAsync(db, g.Key.Day, g.Key.RecipientDomain, new Counts(
-                0,
-                g.Count(e => e.Kind == BounceKind.Hard),
-                g.Count(e => e.Kind == BounceKind.Soft),
-                g.Count(e => e.Category == 1),
-                g.Count(e => e.Category == 2),
-                g.Count(e => e.Category == 3),
-                g.Count(e => e.Category == 4),
-                g.Count(e => e.Category == 9)), ct);
-        }
-    }
-
-    /// <summary>
     /// Counts sends: one per send, by UTC day of Sent Date and the domain of the address it went to. For any path that
     /// records sends one by one (bulk loads call <see cref="RebuildAsync"/> instead). Sends without a domain are skipped.
     /// </summary>

@@ -18,7 +18,7 @@ namespace BounceAdmin.Features.Bounces;
 /// (context, LINQ translation, change tracking, SaveChanges) cost several times the SQL it ran (BENCH.md). The rules
 /// themselves are not here: <see cref="BounceRulesService.ApplyRules"/> decides every field change, and this class only
 /// reads the person, stores the event, the audit entries and the person's new values, and moves the aggregates.</para>
-/// <para>What the EF guard (<c>BounceFieldGuard</c>) checks on SaveChanges is checked here before the UPDATE
+/// <para>What the EF guard (<see cref="BounceFieldGuard"/>) checks on SaveChanges is checked here before the UPDATE
 /// (<see cref="BounceRulesService.ApplyRules"/> only moves the fields forward and audits each change), and the database
 /// itself refuses clearing Email Suspended or moving Email Suspended At back (triggers, whatever the path).</para>
 /// </remarks>
@@ -259,7 +259,7 @@ public sealed class BounceApplySession : IAsyncDisposable
             columns |= person.EmailSuspendedCause != suspendedCauseBefore ? PersonColumn.EmailSuspendedCause : 0;
             columns |= person.EmailInvalid != invalidBefore ? PersonColumn.EmailInvalid : 0;
             columns |= person.EmailInvalidCause != invalidCauseBefore ? PersonColumn.EmailInvalidCause : 0;
-            BounceRulesService.CheckForward(suspendedBefore, person.EmailSuspended, suspendedAtBefore, person.EmailSuspendedAt);
+            BounceFieldGuard.CheckSuspension(suspendedBefore, person.EmailSuspended, suspendedAtBefore, person.EmailSuspendedAt);
         }
 
         evt.Id = InsertEvent(evt);

@@ -180,20 +180,6 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     internal static string AuditReason(BounceEvent evt)
         => Truncate($"Bounce {evt.Reason} (category {evt.Category}{(evt.Status is null ? "" : ", " + evt.Status)}) from {evt.Source}", 2000)!;
 
-    /// <summary>The guard of SPEC §2 for writes that bypass EF's SaveChanges guard: suspension only moves forward.</summary>
-    internal static void CheckForward(bool suspendedBefore, bool suspendedAfter, DateTime? atBefore, DateTime? atAfter)
-    {
-        if (suspendedBefore && !suspendedAfter)
-        {
-            throw new BounceRuleException(BounceFieldGuard.SuspendedCannotBeCleared);
-        }
-
-        if (atBefore is { } before && (atAfter is null || atAfter < before))
-        {
-            throw new BounceRuleException("Email Suspended At only moves forward; it cannot be cleared or moved back.");
-        }
-    }
-
     /// <summary>The field rules on a tracked person (re-matching): the changes plus their audit entries; returns what changed.</summary>
     internal static string? ApplyToPerson(AppDbContext db, Person person, BounceEvent evt, DateTime nowUtc)
     {

@@ -121,9 +121,10 @@ public static class EmailStats
     }
 
     /// <summary>
-    /// <see cref="RecordBounceAsync"/> for the bounce-apply path, on its prepared commands and open transaction. A send's
-    /// flags are an OR over its events and bounces, and the stored flags are kept exact, so a new bounce only adds its
-    /// own bit: the send's row is read by its key instead of re-reading every event and bounce of the send.
+    /// <see cref="RecordBounceAsync"/> for the bounce-apply path, on its prepared commands and open transaction. That path
+    /// knows a bounce's email only through its matched send, so only the send's flags move. A send's flags are an OR over
+    /// its events and bounces, and the stored flags are kept exact, so a new bounce only adds its own bit: the send's row
+    /// is read by its key instead of re-reading every event and bounce of the send.
     /// </summary>
     internal static void RecordBounce(PreparedCommands sql, BounceEvent bounce)
     {
@@ -133,30 +134,9 @@ public static class EmailStats
             BounceKind.Soft => (int)SendReportFlags.SoftBounced,
             _ => 0,
         };
-        if (bit == 0)
-        {
-            return;
-        }
-
-        if (bounce.SendId is { } sendId)
+        if (bit != 0 && bounce.SendId is { } sendId)
         {
             AddFlag(sql, sendId, bit);
-        }
-        else if (bounce is { Outcome: BounceOutcome.Applied, PersonId: { } personId, EmailId: { } emailId })
-        {
-            var ids = new List<long>();
-            using (var r = sql.Reader(SendsOfPairBeforeSql, ("@person", personId), ("@email", emailId), ("@at", bounce.OccurredAt)))
-            {
-                while (r.Read())
-                {
-                    ids.Add(r.GetInt64(0));
-                }
-            }
-
-            foreach (var id in ids)
-            {
-                AddFlag(sql, id, bit);
-            }
         }
     }
 
@@ -191,8 +171,6 @@ public static class EmailStats
     }
 
     private const string ReadSendSql = "SELECT EmailId, SentAt, ReportFlags FROM Sends WHERE Id = @id";
-
-    private const string SendsOfPairBeforeSql = "SELECT Id FROM Sends WHERE PersonId = @person AND EmailId = @email AND SentAt <= @at";
 
     /// <summary>
     /// Moves one send to its new outcome: its flags, its copy among the repeated sends, and its day (the email and day of
