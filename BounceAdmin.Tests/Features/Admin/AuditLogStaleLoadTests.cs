@@ -5,8 +5,6 @@ using BounceAdmin.Identity;
 using BounceAdmin.Tests.TestInfrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components.Web;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace BounceAdmin.Tests.Features.Admin;
@@ -15,17 +13,9 @@ namespace BounceAdmin.Tests.Features.Admin;
 /// The audit grid shows the search asked for last even when the search before is slower (held at its database
 /// context). MudDataGrid 9 drops a superseded load's rows itself; the page also runs its loads in order.
 /// </summary>
-public sealed class AuditLogStaleLoadTests : BunitTestBase
+public sealed class AuditLogStaleLoadTests : HeldLoadsTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly HoldingDbContextFactory _factory;
-
-    public AuditLogStaleLoadTests()
-    {
-        _factory = new HoldingDbContextFactory(Db.Factory);
-        Ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(_factory);
-        SignInAs(Roles.Admin);
-    }
+    public AuditLogStaleLoadTests() => SignInAs(Roles.Admin);
 
     private static List<string> Actors(IRenderedComponent<AuditLogPage> cut)
         => cut.FindAll("tbody tr.mud-table-row").Select(r => r.QuerySelectorAll("td")[2].TextContent.Trim()).ToList();
@@ -53,12 +43,7 @@ public sealed class AuditLogStaleLoadTests : BunitTestBase
             await search.Instance.OnClick.InvokeAsync(new MouseEventArgs());
         });
 
-        var hold = _factory.HoldNext();
-        var older = SearchForAsync("bounce");
-        await hold.Reached.WaitAsync(Timeout);
-        var newer = SearchForAsync("admin@");
-        hold.Release();
-        await Task.WhenAll(older, newer).WaitAsync(Timeout);
+        await OverlapAsync(() => SearchForAsync("bounce"), () => SearchForAsync("admin@"));
 
         Assert.Equal(["admin@test.local"], Actors(cut));
     }

@@ -1,10 +1,8 @@
-using BounceAdmin.Data;
 using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Identity;
 using BounceAdmin.Tests.TestInfrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BounceAdmin.Tests.Features.BounceHealth;
@@ -13,17 +11,9 @@ namespace BounceAdmin.Tests.Features.BounceHealth;
 /// Bounce health cancels the load it replaces (its own token, passed to every query), so a slow load for the URL before
 /// (held at its database context) ends without touching the page. Pins that the page needs no load ordering.
 /// </summary>
-public sealed class BounceHealthStaleLoadTests : BunitTestBase
+public sealed class BounceHealthStaleLoadTests : HeldLoadsTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private static readonly DateTime Day = new(2026, 11, 17, 0, 0, 0, DateTimeKind.Utc);
-    private readonly HoldingDbContextFactory _factory;
-
-    public BounceHealthStaleLoadTests()
-    {
-        _factory = new HoldingDbContextFactory(Db.Factory);
-        Ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(_factory);
-    }
 
     // The daily series is what the load brings (the heading follows the URL at once): the sends of one day.
     private static string SentOn(IRenderedComponent<BounceHealthPage> cut, DateTime day)
@@ -50,7 +40,7 @@ public sealed class BounceHealthStaleLoadTests : BunitTestBase
         cut.WaitForAssertion(() => Assert.Equal("400", SentOn(cut, Day)));
         Assert.Equal(["steady.org", "spiky.com"], DomainRows(cut));
 
-        var hold = _factory.HoldNext();
+        var hold = Loads.HoldNext();
         await cut.InvokeAsync(() => nav.NavigateTo("/reports/bounce-health?rank=bounces"));
         await hold.Reached.WaitAsync(Timeout);
         await cut.InvokeAsync(() => nav.NavigateTo("/reports/bounce-health?domain=spiky.com"));

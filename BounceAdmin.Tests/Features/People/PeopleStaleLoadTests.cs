@@ -1,10 +1,8 @@
-using BounceAdmin.Data;
 using BounceAdmin.Features.People;
 using BounceAdmin.Identity;
 using BounceAdmin.Tests.TestInfrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
@@ -14,17 +12,8 @@ namespace BounceAdmin.Tests.Features.People;
 /// A slow older load must not land after a newer one: the People list and the person page show what was asked for
 /// last. The older load is held at its database context until the newer one has been asked for.
 /// </summary>
-public sealed class PeopleStaleLoadTests : BunitTestBase
+public sealed class PeopleStaleLoadTests : HeldLoadsTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly HoldingDbContextFactory _factory;
-
-    public PeopleStaleLoadTests()
-    {
-        _factory = new HoldingDbContextFactory(Db.Factory);
-        Ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(_factory);
-    }
-
     private (int Ann, int Bad, int Sus) Seed()
     {
         using var db = Db.NewContext();
@@ -46,12 +35,7 @@ public sealed class PeopleStaleLoadTests : BunitTestBase
         cut.WaitForAssertion(() => Assert.Equal(3, GridEmails(cut).Count));
         var status = cut.FindComponent<MudSelect<string>>();
 
-        var hold = _factory.HoldNext();
-        var older = cut.InvokeAsync(() => status.Instance.ValueChanged.InvokeAsync(PeopleQuery.StatusToQuery(PeopleStatusFilter.Invalid)));
-        await hold.Reached.WaitAsync(Timeout);
-        var newer = cut.InvokeAsync(() => status.Instance.ValueChanged.InvokeAsync(PeopleQuery.StatusToQuery(PeopleStatusFilter.Suspended)));
-        hold.Release();
-        await Task.WhenAll(older, newer).WaitAsync(Timeout);
+        await OverlapAsync(() => cut.InvokeAsync(() => status.Instance.ValueChanged.InvokeAsync(PeopleQuery.StatusToQuery(PeopleStatusFilter.Invalid))), () => cut.InvokeAsync(() => status.Instance.ValueChanged.InvokeAsync(PeopleQuery.StatusToQuery(PeopleStatusFilter.Suspended))));
 
         // Both loads have finished and been shown: what is on screen now is what stays.
         Assert.Equal(["sus@other.org"], GridEmails(cut));
@@ -66,12 +50,7 @@ public sealed class PeopleStaleLoadTests : BunitTestBase
         var cut = Ctx.Render<PersonDetailsPage>(p => p.Add(x => x.Id, ann));
         cut.WaitForAssertion(() => Assert.Contains("ann@example.com", cut.Find("[data-testid=person-header]").TextContent));
 
-        var hold = _factory.HoldNext();
-        var older = SetIdAsync(cut, bad);
-        await hold.Reached.WaitAsync(Timeout);
-        var newer = SetIdAsync(cut, sus);
-        hold.Release();
-        await Task.WhenAll(older, newer).WaitAsync(Timeout);
+        await OverlapAsync(() => SetIdAsync(cut, bad), () => SetIdAsync(cut, sus));
 
         Assert.Contains("sus@other.org", cut.Find("[data-testid=person-header]").TextContent);
         Assert.Equal(sus, cut.Instance.Person?.Id);
@@ -86,12 +65,7 @@ public sealed class PeopleStaleLoadTests : BunitTestBase
         cut.WaitForAssertion(() => Assert.Contains("ann@example.com", cut.Find("[data-testid=person-header]").TextContent));
 
         // Forward to another person, then Back before that load is done: the page must not keep the one it was loading.
-        var hold = _factory.HoldNext();
-        var forward = SetIdAsync(cut, bad);
-        await hold.Reached.WaitAsync(Timeout);
-        var back = SetIdAsync(cut, ann);
-        hold.Release();
-        await Task.WhenAll(forward, back).WaitAsync(Timeout);
+        await OverlapAsync(() => SetIdAsync(cut, bad), () => SetIdAsync(cut, ann));
 
         Assert.Contains("ann@example.com", cut.Find("[data-testid=person-header]").TextContent);
     }

@@ -1,11 +1,8 @@
-using BounceAdmin.Data;
 using BounceAdmin.Features.People;
 using BounceAdmin.Identity;
 using BounceAdmin.Tests.TestInfrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace BounceAdmin.Tests.Features.People;
 
@@ -14,17 +11,8 @@ namespace BounceAdmin.Tests.Features.People;
 /// shown now, and a re-render of the same person (the page re-renders its tabs after every change) must not load, and
 /// so append, the same rows again. The older load is held at its database context.
 /// </summary>
-public sealed class PersonTabsStaleLoadTests : BunitTestBase
+public sealed class PersonTabsStaleLoadTests : HeldLoadsTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly HoldingDbContextFactory _factory;
-
-    public PersonTabsStaleLoadTests()
-    {
-        _factory = new HoldingDbContextFactory(Db.Factory);
-        Ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(_factory);
-    }
-
     private (int One, int Two, int Three) Seed()
     {
         using var db = Db.NewContext();
@@ -57,12 +45,7 @@ public sealed class PersonTabsStaleLoadTests : BunitTestBase
         var cut = Ctx.Render<PersonActivityTab>(p => p.Add(x => x.PersonId, one));
         cut.WaitForAssertion(() => Assert.Equal(1, ActivityRows(cut)));
 
-        var hold = _factory.HoldNext();
-        var older = SetPersonAsync(cut, two);
-        await hold.Reached.WaitAsync(Timeout);
-        var newer = SetPersonAsync(cut, three);
-        hold.Release();
-        await Task.WhenAll(older, newer).WaitAsync(Timeout);
+        await OverlapAsync(() => SetPersonAsync(cut, two), () => SetPersonAsync(cut, three));
 
         Assert.Equal(3, ActivityRows(cut));
     }
@@ -75,7 +58,7 @@ public sealed class PersonTabsStaleLoadTests : BunitTestBase
         var cut = Ctx.Render<PersonActivityTab>(p => p.Add(x => x.PersonId, two));
         cut.WaitForAssertion(() => Assert.Equal(2, ActivityRows(cut)));
 
-        var hold = _factory.HoldNext();
+        var hold = Loads.HoldNext();
         var first = SetPersonAsync(cut, two);
         var second = SetPersonAsync(cut, two);
         hold.Release();
@@ -103,12 +86,7 @@ public sealed class PersonTabsStaleLoadTests : BunitTestBase
         var cut = Ctx.Render<PersonBouncesTab>(p => p.Add(x => x.PersonId, one));
         cut.WaitForElement("[data-testid=bounces-empty]");
 
-        var hold = _factory.HoldNext();
-        var older = SetPersonAsync(cut, two);
-        await hold.Reached.WaitAsync(Timeout);
-        var newer = SetPersonAsync(cut, three);
-        hold.Release();
-        await Task.WhenAll(older, newer).WaitAsync(Timeout);
+        await OverlapAsync(() => SetPersonAsync(cut, two), () => SetPersonAsync(cut, three));
 
         Assert.NotEmpty(cut.FindAll("[data-testid=bounces-empty]"));
         Assert.DoesNotContain("no such user two", cut.Markup, StringComparison.Ordinal);

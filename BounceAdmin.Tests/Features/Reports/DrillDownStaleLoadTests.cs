@@ -1,10 +1,8 @@
-using BounceAdmin.Data;
 using BounceAdmin.Features.Reports;
 using BounceAdmin.Identity;
 using BounceAdmin.Tests.TestInfrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace BounceAdmin.Tests.Features.Reports;
@@ -13,17 +11,8 @@ namespace BounceAdmin.Tests.Features.Reports;
 /// The drill-down follows the link last opened: a slow lookup for the link before (held at its database context)
 /// must not put that email's name, or its people, on the page after the newer link has loaded.
 /// </summary>
-public sealed class DrillDownStaleLoadTests : BunitTestBase
+public sealed class DrillDownStaleLoadTests : HeldLoadsTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly HoldingDbContextFactory _factory;
-
-    public DrillDownStaleLoadTests()
-    {
-        _factory = new HoldingDbContextFactory(Db.Factory);
-        Ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(_factory);
-    }
-
     private static string Link(int? emailId)
         => "/reports/email-performance/people?metric=Sent&from=2026-10-21&to=2026-11-21" + (emailId is { } id ? $"&email={id}" : "");
 
@@ -50,7 +39,7 @@ public sealed class DrillDownStaleLoadTests : BunitTestBase
         var cut = Ctx.Render<EmailPerformanceDrillDownPage>();
         cut.WaitForAssertion(() => Assert.Equal(["ann@x.com", "cy@x.com"], GridEmails(cut)));
 
-        var hold = _factory.HoldNext();
+        var hold = Loads.HoldNext();
         await cut.InvokeAsync(() => nav.NavigateTo(Link(newsletter)));
         await hold.Reached.WaitAsync(Timeout);
         await cut.InvokeAsync(() => nav.NavigateTo(Link(promo)));

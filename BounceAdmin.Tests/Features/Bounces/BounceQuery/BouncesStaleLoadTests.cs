@@ -1,11 +1,8 @@
-using BounceAdmin.Data;
 using BounceAdmin.Data.Entities;
 using BounceAdmin.Features.Bounces;
 using BounceAdmin.Identity;
 using BounceAdmin.Tests.TestInfrastructure;
 using Bunit;
-using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.DependencyInjection;
 using MudBlazor;
 
 namespace BounceAdmin.Tests.Features.Bounces.BounceQuery;
@@ -14,17 +11,8 @@ namespace BounceAdmin.Tests.Features.Bounces.BounceQuery;
 /// The Bounces grid shows the filter chosen last even when the load for the filter before is slower (held at its
 /// database context). MudDataGrid 9 drops a superseded load's rows itself; the page also runs its loads in order.
 /// </summary>
-public sealed class BouncesStaleLoadTests : BunitTestBase
+public sealed class BouncesStaleLoadTests : HeldLoadsTestBase
 {
-    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
-    private readonly HoldingDbContextFactory _factory;
-
-    public BouncesStaleLoadTests()
-    {
-        _factory = new HoldingDbContextFactory(Db.Factory);
-        Ctx.Services.AddSingleton<IDbContextFactory<AppDbContext>>(_factory);
-    }
-
     [Fact]
     public async Task TheLastChosenFilterWinsWhenTheEarlierLoadIsSlower()
     {
@@ -34,12 +22,7 @@ public sealed class BouncesStaleLoadTests : BunitTestBase
         cut.WaitForAssertion(() => Assert.Equal(BounceFixtures.All.Length, cut.FindAll("tbody tr.mud-table-row").Count));
         var outcome = cut.FindComponent<MudSelect<BounceOutcome?>>();
 
-        var hold = _factory.HoldNext();
-        var older = cut.InvokeAsync(() => outcome.Instance.ValueChanged.InvokeAsync(BounceOutcome.Applied));
-        await hold.Reached.WaitAsync(Timeout);
-        var newer = cut.InvokeAsync(() => outcome.Instance.ValueChanged.InvokeAsync(BounceOutcome.Unmatched));
-        hold.Release();
-        await Task.WhenAll(older, newer).WaitAsync(Timeout);
+        await OverlapAsync(() => cut.InvokeAsync(() => outcome.Instance.ValueChanged.InvokeAsync(BounceOutcome.Applied)), () => cut.InvokeAsync(() => outcome.Instance.ValueChanged.InvokeAsync(BounceOutcome.Unmatched)));
 
         // Both loads have finished and been shown: what is on screen now is what stays.
         var rows = cut.FindAll("tbody tr.mud-table-row");
