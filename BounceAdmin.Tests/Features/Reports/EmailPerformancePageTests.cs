@@ -1,3 +1,4 @@
+using BounceAdmin.Components.Shared;
 using BounceAdmin.Data.Entities;
 using BounceAdmin.Features.Reports;
 using BounceAdmin.Identity;
@@ -5,6 +6,7 @@ using BounceAdmin.Tests.TestInfrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.JSInterop;
 
 namespace BounceAdmin.Tests.Features.Reports;
 
@@ -81,7 +83,7 @@ public sealed class EmailPerformancePageTests : BunitTestBase
     {
         SignInAs(Roles.Manager);
         Seed();
-        var download = Ctx.JSInterop.SetupVoid("bounceAdmin.downloadFile", _ => true);
+        var download = Ctx.JSInterop.SetupVoid(FileDownloads.JsFunction, _ => true);
         download.SetVoidResult();
         var cut = Ctx.Render<EmailPerformancePage>();
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=total-sent]")));
@@ -89,12 +91,14 @@ public sealed class EmailPerformancePageTests : BunitTestBase
         cut.Find("[data-testid=export-csv]").Click();
         cut.Find("[data-testid=export-excel]").Click();
 
-        cut.WaitForAssertion(() => Assert.Equal(2, download.Invocations["bounceAdmin.downloadFile"].Count));
-        var calls = download.Invocations["bounceAdmin.downloadFile"];
+        cut.WaitForAssertion(() => Assert.Equal(2, download.Invocations[FileDownloads.JsFunction].Count));
+        var calls = download.Invocations[FileDownloads.JsFunction];
         var csv = calls[0].Arguments;
         Assert.EndsWith(".csv", (string)csv[0]!);
         Assert.Equal("text/csv", csv[1]);
-        var text = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String((string)csv[2]!));
+        // The file travels as a stream; a MemoryStream still gives its bytes after the page has disposed it.
+        var stream = Assert.IsType<DotNetStreamReference>(csv[2]);
+        var text = System.Text.Encoding.UTF8.GetString(Assert.IsType<MemoryStream>(stream.Stream).ToArray());
         Assert.StartsWith("Email Name,Sent,Delivered,", text);
         Assert.Contains("Total,3,", text);
         Assert.EndsWith(".xlsx", (string)calls[1].Arguments[0]!);
