@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 
 namespace BounceAdmin.Tests.Features.Bounces.Webhooks;
 
@@ -82,11 +83,16 @@ public sealed class GenericWebhookTests(WebhookTestApp app)
     {
         var person = await app.AddPersonAsync();
 
-        using var response = await PostAsync(JsonSerializer.Serialize(new[] { Bounce(person.Email!) }), token: "generic-token-0123456789abcdeX");
+        var wrong = "wrong-" + Guid.NewGuid().ToString("N");
+
+        using var response = await PostAsync(JsonSerializer.Serialize(new[] { Bounce(person.Email!) }), token: wrong);
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal("Unauthorized.", await response.Content.ReadAsStringAsync());
         Assert.Empty(await app.EventsAsync(person.Email!));
+        // The operator learns why, the log never holds either token.
+        Assert.Contains(app.Logs.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("webhook:generic") && e.Message.Contains("bearer token"));
+        Assert.DoesNotContain(app.Logs.Entries, e => e.Message.Contains(wrong) || e.Message.Contains(WebhookTestApp.GenericToken));
     }
 
     [Fact]

@@ -306,4 +306,14 @@ public sealed class SesWebhookTests(WebhookTestApp app)
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.DoesNotContain(subscribeUrl, app.Sns.Requests);
     }
+
+    [Fact]
+    public async Task SesOwnSubscriptionNoticeIsIgnored()
+    {
+        var notice = JsonSerializer.Serialize(new { notificationType = "AmazonSnsSubscriptionSucceeded", message = "You have successfully subscribed your Amazon SNS topic." });
+
+        using var response = await PostAsync(Sns(notice));
+
+        Assert.Equal(1, (await WebhookAssertions.SummaryAsync(response)).Ignored);
+    }
 }

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace BounceAdmin.Tests.Features.Bounces.Webhooks;
 
@@ -32,6 +33,9 @@ public sealed class WebhookTestApp : BounceAdminFactory
     public ECDsa SendGridKey { get; } = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public FakeSnsHandler Sns { get; } = new();
+
+    /// <summary>Every log entry the app writes (Warning and above, as the factory configures).</summary>
+    public CapturingLoggerProvider Logs { get; } = new();
 
     public WebhookTestApp()
     {
@@ -56,7 +60,10 @@ public sealed class WebhookTestApp : BounceAdminFactory
         builder.UseSetting("Webhooks:Generic:Enabled", "true");
         builder.UseSetting("Webhooks:Generic:Token", GenericToken);
         builder.ConfigureTestServices(services =>
-            services.AddHttpClient(WebhooksRegistration.SnsHttpClient).ConfigurePrimaryHttpMessageHandler(() => Sns));
+        {
+            services.AddHttpClient(WebhooksRegistration.SnsHttpClient).ConfigurePrimaryHttpMessageHandler(() => Sns);
+            services.AddSingleton<ILoggerProvider>(Logs);
+        });
     }
 
     /// <summary>A new person with a unique address (tests share one app and one database).</summary>
@@ -119,6 +126,28 @@ public sealed class FakeSnsHandler : HttpMessageHandler
         return Task.FromResult(url.Contains("Action=ConfirmSubscription", StringComparison.Ordinal)
             ? new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent("<ConfirmSubscriptionResponse/>") }
             : new HttpResponseMessage(HttpStatusCode.NotFound));
+    }
+}
+
+/// <summary>Keeps the app's log entries (level, category, text) for assertions.</summary>
+public sealed class CapturingLoggerProvider : ILoggerProvider
+{
+    public ConcurrentQueue<(LogLevel Level, string Category, string Message)> Entries { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(CapturingLoggerProvider provider, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            => provider.Entries.Enqueue((logLevel, category, formatter(state, exception)));
     }
 }
 

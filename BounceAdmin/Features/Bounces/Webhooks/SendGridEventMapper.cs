@@ -30,7 +30,7 @@ internal static class SendGridEventMapper
             }
 
             var reason = WebhookJson.OptionalString(e, "reason");
-            var decision = Decide(kind, WebhookJson.OptionalString(e, "type"), WebhookJson.OptionalString(e, "status"), reason,
+            var decision = Decide(kind, WebhookJson.OptionalString(e, "status"), reason,
                 WebhookJson.OptionalString(e, "response"));
             if (decision is null)
             {
@@ -56,7 +56,7 @@ internal static class SendGridEventMapper
     }
 
     /// <summary>The reason of one event, or null for a drop BounceAdmin does not record (the person's own unsubscribe).</summary>
-    private static ReasonDecision? Decide(string kind, string? type, string? status, string? reason, string? response)
+    private static ReasonDecision? Decide(string kind, string? status, string? reason, string? response)
     {
         switch (kind)
         {
@@ -67,8 +67,9 @@ internal static class SendGridEventMapper
             case "deferred":
                 return WebhookRules.Decide(null, null, response ?? reason, "delayed");
             case "bounce":
-                // type "blocked" is SendGrid's word for a refusal it will retry later; "bounce" is a permanent one.
-                return WebhookRules.Decide(status, null, reason, type == "blocked" ? "delayed" : "failed");
+                // Both types are final refusals of this message: "bounce" of the address (SendGrid suppresses it), "blocked"
+                // of the message or sender (the address is not suppressed); the reason text tells which cause it was.
+                return WebhookRules.Decide(status, null, reason, "failed");
         }
 
         // dropped: SendGrid did not send at all; its reason names which list or check stopped it.

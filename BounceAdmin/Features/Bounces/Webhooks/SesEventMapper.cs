@@ -17,6 +17,12 @@ internal static class SesEventMapper
     {
         var type = WebhookJson.OptionalString(e, "notificationType") ?? WebhookJson.OptionalString(e, "eventType")
             ?? throw new WebhookFormatException("The SES event has neither 'notificationType' nor 'eventType'.");
+        if (type is not ("Bounce" or "Complaint" or "Delivery"))
+        {
+            // Send, Open, Click, DeliveryDelay …, and SES's own "AmazonSnsSubscriptionSucceeded" notice (which has no mail).
+            return ([], 1);
+        }
+
         var mail = WebhookJson.RequiredObject(e, "mail");
         var messageId = Header(mail, "Message-ID")
             ?? WebhookJson.OptionalString(WebhookJson.Optional(mail, "commonHeaders") ?? default, "messageId")
@@ -27,8 +33,7 @@ internal static class SesEventMapper
         {
             "Bounce" => (Bounces(WebhookJson.RequiredObject(e, "bounce"), messageId, sendId), 0),
             "Complaint" => (Complaints(WebhookJson.RequiredObject(e, "complaint"), snsMessageId, messageId, sendId), 0),
-            "Delivery" => (Deliveries(WebhookJson.RequiredObject(e, "delivery"), mail, messageId, sendId), 0),
-            _ => ([], 1),
+            _ => (Deliveries(WebhookJson.RequiredObject(e, "delivery"), mail, messageId, sendId), 0),
         };
     }
 
