@@ -2,6 +2,11 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using BounceAdmin.Data;
+using BounceAdmin.Features.Bounces;
+using BounceAdmin.Identity;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace BounceAdmin.Tests.Features.Bounces.Webhooks;
 
@@ -315,5 +320,23 @@ public sealed class SesWebhookTests(WebhookTestApp app)
         using var response = await PostAsync(Sns(notice));
 
         Assert.Equal(1, (await WebhookAssertions.SummaryAsync(response)).Ignored);
+    }
+
+    [Fact]
+    public async Task TheExplainPanelShowsTheProviderRuleOfAWebhookBounce()
+    {
+        var person = await app.AddPersonAsync();
+        (await PostAsync(Sns(BounceEvent(person.Email!, "fb-" + Guid.NewGuid(), subType: "OnAccountSuppressionList", status: null,
+            diagnostic: "Amazon SES did not send the message to this address because it is on the suppression list for your account.")))).Dispose();
+        var evt = Assert.Single(await app.EventsAsync(person.Email!));
+        var queries = new BounceQueryService(app.Services.GetRequiredService<IDbContextFactory<AppDbContext>>(),
+            FixedCurrentUser.For("marketer@test", Roles.Marketer));
+
+        var explanation = await queries.ExplainAsync(evt.Id);
+
+        Assert.NotNull(explanation);
+        Assert.Equal(("webhook:ses", "ses:account-suppressed", "suppressed"), (explanation.Source, explanation.Rule, explanation.Reason));
+        Assert.Equal("SES refused: the address is on the account's suppression list", explanation.RuleExplanation);
+        Assert.Contains(explanation.Changes, c => c.StartsWith("Email Invalid", StringComparison.Ordinal));
     }
 }
