@@ -53,6 +53,13 @@ public static class WebhookEndpoints
         {
             verdict = WebhookVerdict.Malformed(ex.Message);
         }
+        catch (Exception ex) when (ex is System.Text.Json.JsonException or FormatException or OverflowException or InvalidOperationException)
+        {
+            // A payload shape the mappers did not foresee (a value out of range, an unexpected JSON kind): still the
+            // sender's malformed request, answered 400 like the others rather than 500 (which providers retry forever).
+            logger.LogWarning(ex, "Webhook {Source}: the payload could not be read", source);
+            verdict = WebhookVerdict.Malformed("The payload could not be read.");
+        }
 
         switch (verdict.Kind)
         {

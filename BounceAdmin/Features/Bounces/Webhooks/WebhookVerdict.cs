@@ -1,8 +1,5 @@
 namespace BounceAdmin.Features.Bounces.Webhooks;
 
-/// <summary>One webhook request as a provider reads it: its headers and the raw body (signatures cover the raw bytes).</summary>
-public sealed record WebhookRequest(IHeaderDictionary Headers, byte[] Body);
-
 /// <summary>What a provider made of a request; the endpoint turns it into the HTTP answer.</summary>
 public enum WebhookVerdictKind
 {
@@ -44,23 +41,4 @@ public sealed record WebhookVerdict(WebhookVerdictKind Kind, string Message, IRe
     public static WebhookVerdict Malformed(string message) => new(WebhookVerdictKind.Malformed, message, [], 0);
 
     public static WebhookVerdict Unavailable(string message) => new(WebhookVerdictKind.Unavailable, message, [], 0);
-}
-
-/// <summary>A provider's payload is not what its documentation says: answered 400 with <see cref="Exception.Message"/>.</summary>
-public sealed class WebhookFormatException(string message) : Exception(message);
-
-/// <summary>One provider's webhook: configuration, authentication and mapping to <see cref="BounceInput"/>.</summary>
-public interface IWebhookProvider
-{
-    /// <summary>Short name, as in the URL and the source ("ses" → <c>/api/webhooks/ses</c>, <c>webhook:ses</c>).</summary>
-    string Name { get; }
-
-    /// <summary>Whether the endpoint is on (enabled and given its secret); off answers 404.</summary>
-    bool IsConfigured { get; }
-
-    /// <summary>
-    /// Authenticates the request and maps its events. Throws <see cref="WebhookFormatException"/> or
-    /// <see cref="System.Text.Json.JsonException"/> for a malformed payload.
-    /// </summary>
-    Task<WebhookVerdict> ReadAsync(WebhookRequest request, CancellationToken ct);
 }
