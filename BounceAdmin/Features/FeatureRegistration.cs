@@ -1,6 +1,7 @@
 using BounceAdmin.Features.Admin;
 using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Features.Bounces;
+using BounceAdmin.Features.Bounces.Webhooks;
 using BounceAdmin.Features.Health;
 using BounceAdmin.Features.People;
 using BounceAdmin.Features.Reports;
@@ -24,6 +25,7 @@ public static class FeatureRegistration
     public static IEndpointRouteBuilder MapFeatures(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapHealth();
+        endpoints.MapWebhooks();
         return endpoints;
     }
 }

@@ -1,0 +1,40 @@
+using BounceAdmin.Identity;
+
+namespace BounceAdmin.Features.Bounces.Webhooks;
+
+/// <summary>
+/// Applies a webhook request's events through <see cref="BounceRulesService"/>: all of them in one transaction or, on
+/// error, none. The caller is the system identity the endpoint creates after the signature check; like every service
+/// that changes people, this one checks the role itself.
+/// </summary>
+public sealed class WebhookApplier(BounceRulesService rules)
+{
+    /// <summary>Applies <paramref name="inputs"/> (Admin, i.e. the webhook's system identity, only) and counts the outcomes.</summary>
+    /// <exception cref="ForbiddenException">The caller is not an Admin.</exception>
+    public async Task<WebhookSummary> ApplyAsync(ICurrentUser caller, IReadOnlyList<BounceInput> inputs, int ignored, CancellationToken ct)
+    {
+        await caller.RequireRoleAsync(Roles.Admin);
+        var summary = new WebhookSummary { Ignored = ignored };
+        if (inputs.Count == 0)
+        {
+            return summary;
+        }
+
+        var results = await rules.ApplyManyAsync(inputs, ct);
+        for (var i = 0; i < results.Count; i++)
+        {
+            switch (results[i].Outcome)
+            {
+                case ApplyOutcome.Duplicate: summary.Duplicates++; break;
+                case ApplyOutcome.NotABounce: summary.NotBounces++; break;
+                case ApplyOutcome.Unmatched: summary.Unmatched++; break;
+                default: summary.Applied++; break;
+            }
+        }
+
+        return summary;
+    }
+
+    /// <summary>The identity a webhook acts as once its signature or credentials are checked (named by its source).</summary>
+    public static ICurrentUser SystemIdentity(string source) => FixedCurrentUser.For(source, Roles.Admin);
+}

@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using BounceAdmin.Features.Bounces.Classification;
+
+namespace BounceAdmin.Features.Bounces.Webhooks;
+
+/// <summary>
+/// How webhook events become <see cref="BounceInput"/>s, the same for every provider: the reason comes from
+/// <see cref="ReasonRules.Decide"/> (the rules every DSN goes through), except where the provider states the cause
+/// itself (a suppression list, a complaint, a delivery), which gets a provider rule id and explanation of its own so the
+/// explain-why panel can show it. Categories stay in <see cref="BounceTaxonomy"/>.
+/// </summary>
+internal static class WebhookRules
+{
+    /// <summary>A reason the provider states, with its rule id (e.g. <c>ses:suppressed</c>) and one-line explanation.</summary>
+    public static ReasonDecision Stated(string reason, string rule, string explanation) => new(reason, rule, explanation);
+
+    /// <summary>The classifier's decision from the provider's status, reply code and diagnostic.</summary>
+    /// <param name="action">"failed" for a permanent failure, "delayed" for a temporary one (RFC 3464 Action words).</param>
+    public static ReasonDecision Decide(string? status, int? replyCode, string? diagnostic, string? action)
+    {
+        status = string.IsNullOrWhiteSpace(status) ? ReasonRules.FindStatus(diagnostic) : status.Trim();
+        replyCode ??= ReasonRules.FindReplyCode(diagnostic);
+        return ReasonRules.Decide(status, replyCode, diagnostic, action);
+    }
+
+    /// <summary>Whether the classifier found no cause: the provider's own bounce type may then say more.</summary>
+    public static bool Undecided(ReasonDecision decision) => decision.Reason is "undefined" or "onhold";
+
+    /// <summary>
+    /// The de-duplication key of one event for one recipient: the same event delivered again (a provider's retry) has the
+    /// same key, so the rules service stores it once.
+    /// </summary>
+    public static string DedupKey(string source, string eventId, string recipient)
+    {
+        var key = $"{source}:{eventId}:{recipient.Trim().ToLowerInvariant()}";
+        // The stored key has 128 characters at most; a long id is hashed rather than cut (cut keys could collide).
+        return key.Length <= 128 ? key : $"{source}:sha256:{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))}";
+    }
+
+    /// <summary>The recipient of an event, checked enough for matching; anything without an @ is a malformed event.</summary>
+    public static string Recipient(string? address, string field)
+    {
+        var trimmed = address?.Trim().Trim('<', '>');
+        return trimmed is { Length: > 2 } && trimmed.IndexOf('@') is > 0 and var at && at < trimmed.Length - 1
+            ? trimmed
+            : throw new WebhookFormatException($"'{field}' is not an email address.");
+    }
+
+    /// <summary>Our own send id from the X-BounceAdmin-Send header or a provider's custom variable, when it is a number.</summary>
+    public static long? SendId(string? value)
+        => long.TryParse(value?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
+
+    /// <summary>Builds the input for one recipient of one event.</summary>
+    public static BounceInput Input(string source, string eventId, string recipient, DateTime occurredAt, ReasonDecision decision,
+        string? status = null, int? replyCode = null, string? diagnostic = null, string? remoteMta = null, string? messageId = null, long? sendId = null)
+        => new(
+            Recipient: recipient,
+            Reason: decision.Reason,
+            DedupKey: DedupKey(source, eventId, recipient),
+            OccurredAt: occurredAt,
+            Source: source,
+            Status: string.IsNullOrWhiteSpace(status) ? ReasonRules.FindStatus(diagnostic) : status.Trim(),
+            ReplyCode: replyCode ?? ReasonRules.FindReplyCode(diagnostic),
+            Diagnostic: string.IsNullOrWhiteSpace(diagnostic) ? null : diagnostic.Trim(),
+            RemoteMta: string.IsNullOrWhiteSpace(remoteMta) ? null : remoteMta.Trim(),
+            Rule: decision.Rule,
+            RuleExplanation: decision.Explanation,
+            OriginalMessageId: string.IsNullOrWhiteSpace(messageId) ? null : messageId.Trim().Trim('<', '>'),
+            SendId: sendId);
+
+    /// <summary>The diagnostic without its RFC 3464 diagnostic-type prefix ("smtp; 550 ..." → "550 ...").</summary>
+    public static string? StripDiagnosticType(string? diagnostic)
+    {
+        if (string.IsNullOrWhiteSpace(diagnostic))
+        {
+            return null;
+        }
+
+        var semicolon = diagnostic.IndexOf(';');
+        return semicolon is > 0 and < 12 && diagnostic.AsSpan(0, semicolon).Trim().Equals("smtp", StringComparison.OrdinalIgnoreCase)
+            ? diagnostic[(semicolon + 1)..].Trim()
+            : diagnostic.Trim();
+    }
+}

@@ -1,0 +1,22 @@
+using System.Text.Json.Serialization;
+
+namespace BounceAdmin.Features.Bounces.Webhooks;
+
+/// <summary>The answer to an accepted webhook request: what its events did (the counts of an ingest, per request).</summary>
+public sealed class WebhookSummary
+{
+    /// <summary>Bounces recorded against a person for the first time.</summary>
+    [JsonPropertyName("applied")] public int Applied { get; set; }
+
+    /// <summary>Events received before (a provider's retry); nothing changed.</summary>
+    [JsonPropertyName("duplicates")] public int Duplicates { get; set; }
+
+    /// <summary>Bounces whose recipient matches no person; kept for re-matching.</summary>
+    [JsonPropertyName("unmatched")] public int Unmatched { get; set; }
+
+    /// <summary>Complaints and deliveries: recorded, never a change to the bounce fields (a complaint unsubscribes).</summary>
+    [JsonPropertyName("notBounces")] public int NotBounces { get; set; }
+
+    /// <summary>Events of kinds not recorded (opens, clicks, processed, the provider's own unsubscribes).</summary>
+    [JsonPropertyName("ignored")] public int Ignored { get; set; }
+}
