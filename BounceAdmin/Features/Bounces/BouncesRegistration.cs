@@ -1,3 +1,5 @@
+using BounceAdmin.Features.Bounces.Sources;
+
 namespace BounceAdmin.Features.Bounces;
 
 public static class BouncesRegistration
@@ -8,6 +10,7 @@ public static class BouncesRegistration
         services.AddScoped<BounceQueryService>();
         services.AddScoped<Ingestion.BounceIngestService>();
         services.AddScoped<Ingestion.QuarantineService>();
+        services.AddBounceSources();
         return services;
     }
 }
