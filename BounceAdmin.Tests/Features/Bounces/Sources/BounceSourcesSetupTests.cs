@@ -62,6 +62,19 @@ public sealed class BounceSourcesSetupTests
         Assert.Equal(993, provider.GetRequiredService<IOptions<ImapOptions>>().Value.EffectivePort);
     }
 
+    [Fact]
+    public void AZeroPollIntervalIsRefused()
+    {
+        using var provider = Build(new()
+        {
+            ["BounceSources:DropFolder:PollInterval"] = "00:00:00",
+            ["BounceSources:Imap:PollInterval"] = "00:00:00",
+        });
+
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<DropFolderOptions>>().Value);
+        Assert.Throws<OptionsValidationException>(() => provider.GetRequiredService<IOptions<ImapOptions>>().Value);
+    }
+
     [Theory]
     [InlineData(0, 30)]
     [InlineData(1, 60)]
@@ -75,6 +88,21 @@ public sealed class BounceSourcesSetupTests
     [Fact]
     public void AnIntervalLongerThanTheCapIsNeverShortenedByTheBackOff()
         => Assert.Equal(TimeSpan.FromHours(1), PollingBounceSource.NextDelay(TimeSpan.FromHours(1), 3));
+
+    [Fact]
+    public void APageThatFailsOnAStatusChangeDoesNotReachTheSource()
+    {
+        var board = new BounceSourceStatusBoard();
+        var calls = 0;
+        board.Changed += () => throw new ObjectDisposedException("a closed page");
+        board.Changed += () => calls++;
+
+        board.Start("dropfolder", "Drop folder", true, "/drop", "files");
+        board.RecordFailure("dropfolder", DateTime.UtcNow, "The drop folder /drop does not exist.");
+
+        Assert.Equal(2, calls);
+        Assert.Equal(1, board.Get("dropfolder")!.ConsecutiveFailures);
+    }
 
     [Theory]
     [InlineData(Roles.Marketer)]

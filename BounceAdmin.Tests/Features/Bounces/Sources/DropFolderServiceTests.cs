@@ -217,7 +217,7 @@ public sealed class DropFolderServiceTests : IDisposable
         var status = _host.Board.Get("dropfolder")!;
         Assert.Contains("does not exist", status.LastError);
         Assert.Equal(1, status.ConsecutiveFailures);
-        Assert.Contains(_host.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Category.EndsWith("DropFolderService"));
+        Assert.Contains(_host.Logs.Entries, e => e.Level == Microsoft.Extensions.Logging.LogLevel.Error && e.Category.EndsWith("DropFolderService"));
     }
 
     [Fact]

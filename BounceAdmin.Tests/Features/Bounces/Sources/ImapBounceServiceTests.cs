@@ -184,8 +184,8 @@ public sealed class ImapBounceServiceTests : IAsyncLifetime
         Assert.False(run.Succeeded);
         Assert.Contains("refused the sign-in", run.Problem);
         Assert.DoesNotContain(_server.Commands, c => c.StartsWith("SELECT") || c.StartsWith("UID"));
-        var warning = Assert.Single(_host.Logs.Entries, e => e.Level == LogLevel.Warning);
-        Assert.Contains("imap", warning.Message);
+        var error = Assert.Single(_host.Logs.Entries, e => e.Level == LogLevel.Error);
+        Assert.Contains("imap", error.Message);
         Assert.DoesNotContain(_host.Logs.Entries, e => e.FullText.Contains("wrong-Pa55word") || e.FullText.Contains(Password));
         Assert.DoesNotContain("wrong-Pa55word", _host.Board.Get("imap")!.LastError);
     }

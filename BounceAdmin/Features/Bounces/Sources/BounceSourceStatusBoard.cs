@@ -68,6 +68,21 @@ public sealed class BounceSourceStatusBoard
             _sources[source] = change(_sources.GetValueOrDefault(source));
         }
 
-        Changed?.Invoke();
+        if (Changed is not { } changed)
+        {
+            return;
+        }
+
+        foreach (var handler in changed.GetInvocationList().Cast<Action>())
+        {
+            try
+            {
+                handler();
+            }
+            catch (Exception)
+            {
+                // A page that is closing must not stop a background source: the exception would end its loop.
+            }
+        }
     }
 }

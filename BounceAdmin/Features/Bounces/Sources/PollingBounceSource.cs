@@ -72,7 +72,7 @@ public abstract class PollingBounceSource(
         {
             // Anything (network, database, file system) ends this poll only: an exception leaving a BackgroundService
             // would stop the whole app.
-            logger.LogWarning(ex, "Bounce source {Source}: the poll failed", Source);
+            logger.LogError(ex, "Bounce source {Source}: the poll failed; it is retried with back-off", Source);
             run = BounceSourceRun.Failed(Describe(ex));
         }
 
