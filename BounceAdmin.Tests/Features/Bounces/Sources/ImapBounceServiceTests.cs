@@ -204,20 +204,40 @@ public sealed class ImapBounceServiceTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task WithBadCredentialsTheHostedServiceKeepsRunningAndRetries()
+    public async Task WithBadCredentialsTheHostedServiceKeepsRunningRetriesAndRecovers()
     {
-        var service = _host.Imap(Options(password: "wrong"));
-        await service.StartAsync(CancellationToken.None);
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while ((_host.Board.Get("imap")?.ConsecutiveFailures ?? 0) < 1 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
+        _host.Db.NewContext().AddPerson("a@receiver.example");
+        _server.Deliver(Dsn("a@receiver.example", "1"));
+        _server.Password = "changed-on-the-server";
+        // A short interval so the back-off (100 ms, 200 ms, ...) runs in real time within the test.
+        var options = Options();
+        options.PollInterval = TimeSpan.FromMilliseconds(50);
+        var service = _host.Imap(options);
 
-        Assert.Equal(1, _host.Board.Get("imap")!.ConsecutiveFailures);
-        Assert.False(service.ExecuteTask!.IsCompleted); // waiting for its back-off, not crashed
+        await service.StartAsync(CancellationToken.None);
+        await WaitUntilAsync(() => _host.Board.Get("imap")?.ConsecutiveFailures >= 2);
+
+        Assert.False(service.ExecuteTask!.IsCompleted);
+        Assert.Contains("refused the sign-in", _host.Board.Get("imap")!.LastError);
+
+        _server.Password = Password;
+        await WaitUntilAsync(() => _host.Board.Get("imap")?.Items == 1);
         await service.StopAsync(CancellationToken.None);
+
+        var status = _host.Board.Get("imap")!;
+        Assert.Equal((0, null, 1), (status.ConsecutiveFailures, status.LastError, status.Applied));
+        Assert.True(_server.Connections >= 3);
         Assert.True(service.ExecuteTask.IsCompletedSuccessfully);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 10 s.");
+            await Task.Delay(10);
+        }
     }
 
     [Fact]

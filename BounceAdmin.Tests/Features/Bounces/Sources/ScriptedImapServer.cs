@@ -33,7 +33,8 @@ public sealed partial class ScriptedImapServer : IAsyncDisposable
 
     public string User { get; }
 
-    public string Password { get; }
+    /// <summary>The password the server accepts; a test may change it to let a client that kept failing in.</summary>
+    public string Password { get; set; }
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
