@@ -121,7 +121,7 @@ public sealed class BounceSourcesSetupTests
     {
         using var provider = Build([]);
         var board = provider.GetRequiredService<BounceSourceStatusBoard>();
-        board.Start("imap", "IMAP mailbox", false, null, "mailbox messages");
+        board.Start("imap", "IMAP mailbox", false, null, "messages");
         board.Start("dropfolder", "Drop folder", true, "/drop", "files");
         using var scope = provider.CreateScope();
 

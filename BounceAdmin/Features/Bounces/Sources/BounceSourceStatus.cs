@@ -8,7 +8,7 @@ namespace BounceAdmin.Features.Bounces.Sources;
 /// <param name="DisplayName">A human name ("Drop folder").</param>
 /// <param name="Enabled">False when the source is not configured and does not run.</param>
 /// <param name="Target">What it watches (a folder path, or host and mailbox folder); never a credential.</param>
-/// <param name="ItemName">What one item is ("files", "mailbox messages").</param>
+/// <param name="ItemName">What one item is: "files", or "messages" when each item is one message (IMAP).</param>
 /// <param name="LastRunAt">When the last poll ended (UTC), successful or not.</param>
 /// <param name="LastSuccessAt">When the last poll that reached its folder or mailbox ended (UTC).</param>
 /// <param name="LastError">The last problem, friendly and without secrets; null once a later poll had none.</param>

@@ -27,7 +27,7 @@ public abstract class PollingBounceSource(
     /// <summary>A human name for the status line.</summary>
     protected abstract string DisplayName { get; }
 
-    /// <summary>What one item is, for the status line ("files").</summary>
+    /// <summary>What one item is, for the status line: "files", or "messages" when an item is one message.</summary>
     protected abstract string ItemName { get; }
 
     /// <summary>True when the configuration names something to poll; otherwise the service does nothing at all.</summary>

@@ -31,7 +31,7 @@ public sealed class ImapBounceService(
 
     protected override string DisplayName => "IMAP mailbox";
 
-    protected override string ItemName => "mailbox messages";
+    protected override string ItemName => "messages";
 
     protected override bool IsConfigured => !string.IsNullOrWhiteSpace(_options.Host);
 
