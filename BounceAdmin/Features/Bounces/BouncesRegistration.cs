@@ -1,3 +1,4 @@
+using BounceAdmin.Features.Bounces.Sources;
 using BounceAdmin.Features.Bounces.Webhooks;
 
 namespace BounceAdmin.Features.Bounces;
@@ -11,6 +12,7 @@ public static class BouncesRegistration
         services.AddScoped<Ingestion.BounceIngestService>();
         services.AddScoped<Ingestion.QuarantineService>();
         services.AddWebhooks();
+        services.AddBounceSources();
         return services;
     }
 }

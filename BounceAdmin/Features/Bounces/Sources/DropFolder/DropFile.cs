@@ -1,0 +1,43 @@
+using BounceAdmin.Features.Bounces.Ingestion;
+
+namespace BounceAdmin.Features.Bounces.Sources.DropFolder;
+
+/// <summary>
+/// One dropped file read into messages, or why not: <see cref="NotYet"/> when it cannot be opened now (locked, gone;
+/// tried again next poll), <see cref="Unreadable"/> when its content is not messages (it goes to <c>failed/</c>).
+/// </summary>
+public sealed record DropFile(IReadOnlyList<RawMessage> Messages, string? NotYet = null, string? Unreadable = null)
+{
+    /// <summary>Reads every message of the file (.eml, .mbox or .zip, judged as the upload judges it).</summary>
+    public static DropFile Read(string path, long maxBytes)
+    {
+        FileStream stream;
+        try
+        {
+            // FileShare.Read: where the OS enforces it (Windows), a file another process still writes cannot be opened.
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return new DropFile([], NotYet: ex.Message);
+        }
+
+        using (stream)
+        {
+            if (stream.Length > maxBytes)
+            {
+                return new DropFile([], Unreadable: $"the file is larger than {maxBytes / (1024 * 1024)} MB");
+            }
+
+            try
+            {
+                // The messages are read in full before the ingest starts: a file that breaks halfway is not half-ingested.
+                return new DropFile(MessageSources.FromStream(Path.GetFileName(path), stream).ToList());
+            }
+            catch (Exception ex) when (ex is InvalidDataException or FormatException or NotSupportedException or IOException)
+            {
+                return new DropFile([], Unreadable: ex.Message);
+            }
+        }
+    }
+}
