@@ -305,7 +305,7 @@ public static class ClassifyCommand
     private static byte[] ToJson(WorkerState state, WorkItem item, ClassificationResult result)
     {
         var buffer = state.Json;
-        buffer.ResetWrittenCount();
+        buffer.Clear();
         var writer = state.Writer;
         writer.Reset(buffer);
         Write(writer, buffer, item, result);
@@ -376,7 +376,7 @@ public static class ClassifyCommand
 
         private byte[] file = new byte[16 * 1024];
 
-        public ArrayBufferWriter<byte> Json { get; } = new(1024);
+        public JsonBuffer Json { get; } = new();
 
         public Utf8JsonWriter Writer { get; }
 
@@ -419,7 +419,50 @@ public static class ClassifyCommand
         }
     }
 
-    private static void Write(Utf8JsonWriter writer, ArrayBufferWriter<byte> buffer, WorkItem item, ClassificationResult result)
+    /// <summary>
+    /// The worker's growable output buffer for one message's JSON. Not <see cref="ArrayBufferWriter{T}"/>: its byte
+    /// instantiation is in no precompiled image, so it was JIT-compiled and then ran as tier-0 code for most of a run.
+    /// </summary>
+    private sealed class JsonBuffer : IBufferWriter<byte>
+    {
+        private byte[] bytes = new byte[1024];
+        private int length;
+
+        public ReadOnlySpan<byte> WrittenSpan => bytes.AsSpan(0, length);
+
+        public void Clear() => length = 0;
+
+        public void Write(ReadOnlySpan<byte> value)
+        {
+            value.CopyTo(GetSpan(value.Length));
+            length += value.Length;
+        }
+
+        public void Advance(int count) => length += count;
+
+        public Memory<byte> GetMemory(int sizeHint = 0)
+        {
+            Reserve(sizeHint);
+            return bytes.AsMemory(length);
+        }
+
+        public Span<byte> GetSpan(int sizeHint = 0)
+        {
+            Reserve(sizeHint);
+            return bytes.AsSpan(length);
+        }
+
+        private void Reserve(int sizeHint)
+        {
+            var needed = (long)length + Math.Max(sizeHint, 1);
+            if (needed > bytes.Length)
+            {
+                Array.Resize(ref bytes, (int)Math.Min(Array.MaxLength, Math.Max(needed, bytes.Length * 2L)));
+            }
+        }
+    }
+
+    private static void Write(Utf8JsonWriter writer, JsonBuffer buffer, WorkItem item, ClassificationResult result)
     {
         if (result.Error is not null)
         {
