@@ -433,13 +433,17 @@ internal sealed partial class MessageParts
 
     private const int MaxTagChars = 2000;
 
-    /// <summary>Phrases that, on a line of dashes ("----- Original message -----"), start the inline copy of the returned message.</summary>
-    private static readonly SearchValues<string> DashedMarkers = SearchValues.Create(
+    /// <summary>
+    /// Phrases that, on a line of dashes ("----- Original message -----"), start the inline copy of the returned message.
+    /// Compared one by one (OrdinalIgnoreCase), not through a case-insensitive SearchValues: dashed lines are few and short,
+    /// and that searcher's code (about ten methods) exists in no precompiled image, so every run JIT-compiled it.
+    /// </summary>
+    private static readonly string[] DashedMarkers =
     [
         "original message", "returned message", "unsent message", "copy of the message", "copy of your message", "message header follow",
         "message headers follow", "message body follow", "message text follow", "original mail", "undelivered message", "rfc822",
         "header of the message", "headers of the message", "header of the original message", "headers of the original message",
-    ], StringComparison.OrdinalIgnoreCase);
+    ];
 
     /// <summary>Line beginnings that start the inline copy of the returned message.</summary>
     private static readonly string[] LineMarkers =
@@ -468,9 +472,12 @@ internal sealed partial class MessageParts
             var line = text.AsSpan(start, end - start).TrimStart(" \t>");
             if (line.StartsWith("--", StringComparison.Ordinal))
             {
-                if (line.IndexOfAny(DashedMarkers) >= 0)
+                foreach (var marker in DashedMarkers)
                 {
-                    return start;
+                    if (line.Contains(marker, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return start;
+                    }
                 }
             }
             else if (line.Length > 20 && (line[0] > '\x7f' || LineMarkerFirstChars.Contains(line[0])))
