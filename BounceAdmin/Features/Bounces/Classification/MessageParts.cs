@@ -436,7 +436,7 @@ internal sealed partial class MessageParts
     /// <summary>
     /// Phrases that, on a line of dashes ("----- Original message -----"), start the inline copy of the returned message.
     /// Compared one by one (OrdinalIgnoreCase), not through a case-insensitive SearchValues: dashed lines are few and short,
-    /// and that searcher's code (about ten methods) exists in no precompiled image, so every run JIT-compiled it.
+    /// and that searcher's code (five methods) exists in no precompiled image, so every run JIT-compiled it.
     /// </summary>
     private static readonly string[] DashedMarkers =
     [
