@@ -611,8 +611,7 @@ public static partial class BounceClassifier
 
             // MTAs list failed recipients at the start of a line ("<a@b>: host said ...", "  a@b", "* a@b"); an address in
             // the middle of a sentence ("please contact <support@isp>") is boilerplate. Prefer the former when there are any.
-            var found = Addresses.InText(parts.BounceText, out var atLineStart);
-            var leading = found.Where((_, i) => atLineStart[i]).ToList();
+            var found = Addresses.InText(parts.BounceText, out var leading);
             foreach (var address in leading.Count > 0 ? leading : found)
             {
                 if (!excluded.Contains(address) && !Addresses.IsRole(address))

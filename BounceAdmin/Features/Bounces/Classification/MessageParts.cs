@@ -51,7 +51,7 @@ internal sealed partial class MessageParts
         // them means MimeKit's HTML charset sniffing and a tag strip, wasted work whenever a text/plain part exists.
         List<TextPart>? htmlParts = null;
         // The thread's stack, emptied (and its references cleared) after every walk: it grew anew for every message.
-        var stack = walkStack ??= new Stack<(MimeEntity Entity, int Depth)>(16);
+        var stack = walkStack ??= new WalkStack();
         try
         {
             Walk(message, maxDepth, result, plain, stack, ref htmlParts);
@@ -70,9 +70,46 @@ internal sealed partial class MessageParts
     }
 
     [ThreadStatic]
-    private static Stack<(MimeEntity Entity, int Depth)>? walkStack;
+    private static WalkStack? walkStack;
 
-    private static void Walk(MimeMessage message, int maxDepth, MessageParts result, TextBuffer plain, Stack<(MimeEntity Entity, int Depth)> stack,
+    /// <summary>
+    /// The walk's stack of (entity, depth). Not a <c>Stack&lt;(MimeEntity, int)&gt;</c>: that generic instantiation exists in
+    /// no precompiled image, so it was JIT-compiled at start-up and then ran as slow tier-0 code for most of a short run.
+    /// </summary>
+    private sealed class WalkStack
+    {
+        private MimeEntity[] entities = new MimeEntity[16];
+        private int[] depths = new int[16];
+
+        public int Count { get; private set; }
+
+        public void Push((MimeEntity Entity, int Depth) item)
+        {
+            if (Count == entities.Length)
+            {
+                Array.Resize(ref entities, Count * 2);
+                Array.Resize(ref depths, Count * 2);
+            }
+
+            entities[Count] = item.Entity;
+            depths[Count++] = item.Depth;
+        }
+
+        public (MimeEntity Entity, int Depth) Pop()
+        {
+            var entity = entities[--Count];
+            entities[Count] = null!;
+            return (entity, depths[Count]);
+        }
+
+        public void Clear()
+        {
+            Array.Clear(entities, 0, Count);
+            Count = 0;
+        }
+    }
+
+    private static void Walk(MimeMessage message, int maxDepth, MessageParts result, TextBuffer plain, WalkStack stack,
         ref List<TextPart>? htmlParts)
     {
         if (message.Body is not null)
@@ -278,8 +315,15 @@ internal sealed partial class MessageParts
         }
     }
 
-    /// <summary>Charset names MimeKit knows but .NET does not provide (iso-2022-jp, shift_jis, windows-125x without the code pages provider).</summary>
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> UnavailableCharsets = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Charset names MimeKit knows but .NET does not provide (iso-2022-jp, shift_jis, windows-125x without the code pages
+    /// provider). Copy-on-write: read without a lock on every text part, replaced whole on the rare addition. Not a
+    /// ConcurrentDictionary: its Count takes every lock and its first use builds an EventSource (reflection over
+    /// attributes, milliseconds on the first message's path), and its &lt;string, bool&gt; code had to be JIT-compiled.
+    /// </summary>
+    private static volatile HashSet<string> unavailableCharsets = new(StringComparer.Ordinal);
+
+    private static readonly Lock UnavailableCharsetsLock = new();
 
     /// <summary>
     /// <see cref="ContentType.CharsetEncoding"/>, which for a charset .NET cannot provide throws and catches an exception
@@ -289,15 +333,21 @@ internal sealed partial class MessageParts
     private static Encoding? CharsetEncoding(ContentType type)
     {
         var charset = type.Charset;
-        if (charset is null || UnavailableCharsets.ContainsKey(charset))
+        if (charset is null || unavailableCharsets.Contains(charset))
         {
             return null;
         }
 
         var encoding = type.CharsetEncoding;
-        if (encoding is null && UnavailableCharsets.Count < 256)
+        if (encoding is null)
         {
-            UnavailableCharsets.TryAdd(charset, true);
+            lock (UnavailableCharsetsLock)
+            {
+                if (unavailableCharsets.Count < 256 && !unavailableCharsets.Contains(charset))
+                {
+                    unavailableCharsets = new HashSet<string>(unavailableCharsets, StringComparer.Ordinal) { charset };
+                }
+            }
         }
 
         return encoding;
@@ -383,13 +433,17 @@ internal sealed partial class MessageParts
 
     private const int MaxTagChars = 2000;
 
-    /// <summary>Phrases that, on a line of dashes ("----- Original message -----"), start the inline copy of the returned message.</summary>
-    private static readonly SearchValues<string> DashedMarkers = SearchValues.Create(
+    /// <summary>
+    /// Phrases that, on a line of dashes ("----- Original message -----"), start the inline copy of the returned message.
+    /// Compared one by one (OrdinalIgnoreCase), not through a case-insensitive SearchValues: dashed lines are few and short,
+    /// and that searcher's code (five methods) exists in no precompiled image, so every run JIT-compiled it.
+    /// </summary>
+    private static readonly string[] DashedMarkers =
     [
         "original message", "returned message", "unsent message", "copy of the message", "copy of your message", "message header follow",
         "message headers follow", "message body follow", "message text follow", "original mail", "undelivered message", "rfc822",
         "header of the message", "headers of the message", "header of the original message", "headers of the original message",
-    ], StringComparison.OrdinalIgnoreCase);
+    ];
 
     /// <summary>Line beginnings that start the inline copy of the returned message.</summary>
     private static readonly string[] LineMarkers =
@@ -418,9 +472,12 @@ internal sealed partial class MessageParts
             var line = text.AsSpan(start, end - start).TrimStart(" \t>");
             if (line.StartsWith("--", StringComparison.Ordinal))
             {
-                if (line.IndexOfAny(DashedMarkers) >= 0)
+                foreach (var marker in DashedMarkers)
                 {
-                    return start;
+                    if (line.Contains(marker, StringComparison.OrdinalIgnoreCase))
+                    {
+                        return start;
+                    }
                 }
             }
             else if (line.Length > 20 && (line[0] > '\x7f' || LineMarkerFirstChars.Contains(line[0])))
@@ -573,7 +630,7 @@ internal sealed partial class OriginalHeaders
         // Printable ASCII with no encoded word decodes to itself: the raw bytes give the same value without MimeKit's
         // RFC 2047 decoder and unfolding (a decoder, a buffer and two strings per header).
         var header = message.Headers[index];
-        var bytes = header.RawValue.AsSpan().Trim(" \t\r\n"u8);
+        var bytes = ReturnedMessagePart.TrimBlanks(header.RawValue);
         if (bytes.Length > 2 && bytes[0] == '<' && bytes[^1] == '>')
         {
             var id = bytes[1..^1];
@@ -659,8 +716,11 @@ internal static partial class Addresses
     /// <remarks>Scans for '@' and grows the address around it: linear, unlike a regex that retries every word.</remarks>
     public static List<string> InText(string text) => InText(text, out _);
 
-    /// <summary>Addresses in <paramref name="text"/> in order, and for each whether it opens its line (after blanks and "&lt;*-").</summary>
-    public static List<string> InText(string text, out List<bool> atLineStart)
+    /// <summary>
+    /// Addresses in <paramref name="text"/> in order, and (<paramref name="atLineStart"/>) those that open their line (after
+    /// blanks and "&lt;*-"). Two lists of strings, not one of flags: List&lt;bool&gt; is in no precompiled image.
+    /// </summary>
+    public static List<string> InText(string text, out List<string> atLineStart)
     {
         var found = new List<string>();
         atLineStart = [];
@@ -692,8 +752,12 @@ internal static partial class Addresses
             var domain = text.AsSpan(at + 1, end - at - 1);
             if (start < at && domain.Contains('.') && !domain.StartsWith(".") && !IsMessageId(text, start))
             {
-                found.Add(text[start..end].ToLowerInvariant());
-                atLineStart.Add(OpensLine(text, start));
+                var address = text[start..end].ToLowerInvariant();
+                found.Add(address);
+                if (OpensLine(text, start))
+                {
+                    atLineStart.Add(address);
+                }
             }
 
             at = text.IndexOf('@', Math.Max(end, at + 1));

@@ -608,8 +608,20 @@ public static partial class ReasonRules
     [GeneratedRegex(@" [245][0-9][0-9][ -](?:[245]\.[0-9]{1,3}\.[0-9]{1,3} )?", RegexOptions.CultureInvariant)]
     private static partial Regex Continuation();
 
-    private static readonly Dictionary<string, int> RuleIndex =
-        TextRules.Select((rule, index) => (rule.Reason, index)).ToDictionary(x => x.Reason, x => x.index, StringComparer.Ordinal);
+    private static readonly Dictionary<string, int> RuleIndex = CreateRuleIndex();
+
+    /// <summary>Reason → index in <see cref="TextRules"/>. A loop, not LINQ over tuples: those generic instantiations are in no
+    /// precompiled image and had to be JIT-compiled on the first message's path.</summary>
+    private static Dictionary<string, int> CreateRuleIndex()
+    {
+        var index = new Dictionary<string, int>(TextRules.Length, StringComparer.Ordinal);
+        for (var i = 0; i < TextRules.Length; i++)
+        {
+            index.Add(TextRules[i].Reason, i);
+        }
+
+        return index;
+    }
 
     /// <summary>The per-thread last context: all recipients of one message share it, so it is lowered and searched once.</summary>
     [ThreadStatic]

@@ -190,7 +190,7 @@ public sealed class ReturnedMessagePart : MimePart
             var newline = message[start..].IndexOf((byte)'\n');
             var end = newline < 0 ? message.Length : start + newline + 1;
             var line = message[start..end];
-            var content = line.TrimEnd("\r\n"u8);
+            var content = TrimLineEnd(line);
             if (content.IsEmpty)
             {
                 into.Write(line);
@@ -237,6 +237,39 @@ public sealed class ReturnedMessagePart : MimePart
         into.Write(rest[..length]);
         blockEnd = start + length;
         return rest.IsEmpty && start > 0;
+    }
+
+    /// <summary>
+    /// <paramref name="line"/> without its trailing CRs and LFs, as <c>line.TrimEnd("\r\n"u8)</c>: a loop, since that
+    /// generic byte overload is in no precompiled image (JIT-compiled, then slow tier-0 code for most of a short run).
+    /// </summary>
+    internal static ReadOnlySpan<byte> TrimLineEnd(ReadOnlySpan<byte> line)
+    {
+        var length = line.Length;
+        while (length > 0 && line[length - 1] is (byte)'\r' or (byte)'\n')
+        {
+            length--;
+        }
+
+        return line[..length];
+    }
+
+    /// <summary><paramref name="value"/> without leading and trailing blanks, CRs and LFs (see <see cref="TrimLineEnd"/>).</summary>
+    internal static ReadOnlySpan<byte> TrimBlanks(ReadOnlySpan<byte> value)
+    {
+        var start = 0;
+        while (start < value.Length && value[start] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            start++;
+        }
+
+        var end = value.Length;
+        while (end > start && value[end - 1] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n')
+        {
+            end--;
+        }
+
+        return value[start..end];
     }
 
     private static readonly System.Buffers.SearchValues<byte> FieldNameBytes =
