@@ -49,6 +49,8 @@ public class ReasonRulesTests
     [InlineData("550 5.7.1 Unauthenticated email from example.org is not accepted due to domain's DMARC policy", "authfailure")]
     [InlineData("550 Client host rejected: cannot find your reverse hostname", "requireptr")]
     [InlineData("421 Too many concurrent SMTP connections from this IP address", "toomanyconn")]
+    [InlineData("452 4.5.3 Too many recipients", "toomanyconn")]
+    [InlineData("552 Too many recipients", "toomanyconn")]
     [InlineData("550 Host or domain name not found. Name service error", "hostunknown")]
     [InlineData("550 5.2.1 The email account that you tried to reach is disabled", "suspend")]
     [InlineData("Delivery time expired, giving up", "expired")]

@@ -158,8 +158,7 @@ public static partial class ReasonRules
             "message file too big", "message size too large", "exceeds maximum message size", "exceeds the maximum size",
             "maximum message size", "mail too large", "email too large", "exceeds the size limit", "larger than the maximum",
             "exceeds fixed maximum message size", "message exceeds maximum", "line limit exceeded"]),
-        new("exceedlimit", ["message header size exceeds limit", "too many recipients", "exceeded the maximum number of recipients",
-            "recipient limit", "address lists are too long"]),
+        new("exceedlimit", ["message header size exceeds limit", "recipient limit", "address lists are too long"]),
         new("suspend", ["temporary locked", "temporarily locked", "account disabled", "account is blocked", "compte du destinataire est bloque", "account that you tried to reach is inactive", "account has been disabled", "account is disabled", "account is inactive", "account inactive",
             "account suspended", "account has been suspended", "account is suspended", "mailbox disabled", "mailbox is disabled",
             "mailbox is inactive", "mailbox currently suspended", "mailbox has been suspended", "mailbox is suspended", "has been suspended",
@@ -208,7 +207,9 @@ public static partial class ReasonRules
             "sender's domain", "sender blocked", "refused mail from", "sender mx", "check the sender", "rejected sender"]),
         new("spamdetected", ["as spam", "is spam", "be spam", "spam message", "spam detected", "spam score", "spam filter", "spam content", "likely spam", "spam classification", "- spam", "spam mail", "spam-like", "identified as spam", "considered spam", "junk mail", "junkmail", "bulk mail", "unsolicited", "message content rejected", "blacklisted url",
             "scored too high", "suspicious", "content rejected", "looks like", "score too high", "high probability", "phish"]),
-        new("toomanyconn", ["connection rate limit", "too many connections", "too many simultaneous connections", "too many concurrent", "frequency limited", "connection limit",
+        // "Too many recipients" is RFC 3463's own wording of X.5.3, which the status table maps to toomanyconn: the
+        // wording and the code name the same reason.
+        new("toomanyconn", ["too many recipients", "exceeded the maximum number of recipients", "connection rate limit", "too many connections", "too many simultaneous connections", "too many concurrent", "frequency limited", "connection limit",
             "too many sessions", "too many smtp sessions", "too many open connections", "concurrent connections", "maximum connections"]),
         new("speeding", ["rate limit", "at a rate that", "ratelimit", "rate-limit", "rate limited", "too many messages", "throttl", "sending too fast",
             "too many emails", "too many mails", "max emails per hour", "too fast", "exceeded the rate",
