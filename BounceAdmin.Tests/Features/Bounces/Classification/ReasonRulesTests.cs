@@ -51,6 +51,8 @@ public class ReasonRulesTests
     [InlineData("421 Too many concurrent SMTP connections from this IP address", "toomanyconn")]
     [InlineData("452 4.5.3 Too many recipients", "toomanyconn")]
     [InlineData("552 Too many recipients", "toomanyconn")]
+    [InlineData("552 Message length exceeds administrative limit", "exceedlimit")]
+    [InlineData("421 Bad connection, closing transmission channel", "networkerror")]
     [InlineData("550 Host or domain name not found. Name service error", "hostunknown")]
     [InlineData("550 5.2.1 The email account that you tried to reach is disabled", "suspend")]
     [InlineData("Delivery time expired, giving up", "expired")]
