@@ -22,40 +22,7 @@ public sealed class BounceIngestServiceTests : IDisposable
             NullLogger<BounceIngestService>.Instance);
 
     private static RawMessage Dsn(string recipient, string status = "5.1.1", string diagnostic = "smtp; 550 5.1.1 User unknown", string id = "1")
-        => new($"dsn-{id}.eml", Encoding.UTF8.GetBytes($"""
-            From: MAILER-DAEMON@mx.sender.example
-            To: bounces@sender.example
-            Subject: Undelivered Mail Returned to Sender
-            Date: Fri, 20 Nov 2026 10:00:00 +0000
-            Message-ID: <report-{id}@mx.sender.example>
-            MIME-Version: 1.0
-            Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
-            --B
-            Content-Type: text/plain
-
-            Your message could not be delivered.
-
-            --B
-            Content-Type: message/delivery-status
-
-            Reporting-MTA: dns; mx.sender.example
-
-            Final-Recipient: rfc822; {recipient}
-            Action: failed
-            Status: {status}
-            Remote-MTA: dns; mx.receiver.example
-            Diagnostic-Code: {diagnostic}
-
-            --B
-            Content-Type: text/rfc822-headers
-
-            Message-ID: <send-{id}@sender.example>
-            To: {recipient}
-            Subject: Hello
-
-            --B--
-            """.Replace("\n", "\r\n")));
+        => new($"dsn-{id}.eml", TestBounces.Dsn(recipient, status, diagnostic, id));
 
     [Fact]
     public async Task IngestingTheSameMessagesAgainAppliesNothingNew()

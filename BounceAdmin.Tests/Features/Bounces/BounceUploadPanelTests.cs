@@ -9,31 +9,7 @@ namespace BounceAdmin.Tests.Features.Bounces;
 /// <summary>The Admin's upload on the Bounces page: files in, the ingest summary out, with links to what was kept.</summary>
 public sealed class BounceUploadPanelTests : BunitTestBase
 {
-    private const string Dsn = """
-        From: MAILER-DAEMON@mx.sender.example
-        To: bounces@sender.example
-        Subject: Undelivered Mail Returned to Sender
-        Date: Fri, 20 Nov 2026 10:00:00 +0000
-        MIME-Version: 1.0
-        Content-Type: multipart/report; report-type=delivery-status; boundary="B"
-
-        --B
-        Content-Type: text/plain
-
-        Your message could not be delivered.
-
-        --B
-        Content-Type: message/delivery-status
-
-        Reporting-MTA: dns; mx.sender.example
-
-        Final-Recipient: rfc822; known@receiver.example
-        Action: failed
-        Status: 5.1.1
-        Diagnostic-Code: smtp; 550 5.1.1 User unknown
-
-        --B--
-        """;
+    private static readonly byte[] Dsn = TestBounces.Dsn("known@receiver.example");
 
     [Fact]
     public void AnUploadedMessageIsIngestedAndTheSummaryLinksToQuarantineAndUnmatched()
@@ -43,7 +19,7 @@ public sealed class BounceUploadPanelTests : BunitTestBase
         var cut = Ctx.Render<BounceUploadPanel>();
 
         cut.FindComponent<InputFile>().UploadFiles(
-            InputFileContent.CreateFromText(Dsn.Replace("\n", "\r\n"), "bounce.eml"),
+            InputFileContent.CreateFromBinary(Dsn, "bounce.eml"),
             InputFileContent.CreateFromText("", "broken.eml"));
 
         cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=upload-summary]")));
@@ -63,7 +39,7 @@ public sealed class BounceUploadPanelTests : BunitTestBase
         Db.NewContext().AddPerson("known@receiver.example");
         var cut = Ctx.Render<BounceUploadPanel>();
 
-        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText(Dsn, "bounce.eml"));
+        cut.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromBinary(Dsn, "bounce.eml"));
 
         cut.WaitForAssertion(() => Assert.Contains("Admin", cut.Find(".mud-alert").TextContent));
         using var db = Db.NewContext();
