@@ -69,6 +69,23 @@ public sealed class BounceIngestServiceTests : IDisposable
     {
         await Assert.ThrowsAsync<ForbiddenException>(() => Service(role).IngestAsync([Dsn("x@receiver.example")], "test"));
         await Assert.ThrowsAsync<ForbiddenException>(() => Service(role).RematchAsync());
+        await Assert.ThrowsAsync<ForbiddenException>(() => Service(role).QuarantineFileAsync("x.zip", [1, 2], "test", "broken"));
+        using var db = _db.NewContext();
+        Assert.Empty(db.Quarantine);
+    }
+
+    [Fact]
+    public async Task AnUnreadableFileIsKeptInTheQuarantineOnceWithItsError()
+    {
+        var first = await Service().QuarantineFileAsync("big.zip", null, "dropfolder", "too large");
+        var again = await Service().QuarantineFileAsync("big.zip", null, "dropfolder", "too large");
+
+        Assert.Equal((1, 1), (first.Messages, first.Errors));
+        Assert.Equal(1, again.Errors);
+        using var db = _db.NewContext();
+        var kept = Assert.Single(db.Quarantine);
+        Assert.Equal(("big.zip", "dropfolder", "The file could not be read as messages: too large"), (kept.FileName, kept.Source, kept.Error));
+        Assert.Null(kept.Content);
     }
 
     [Fact]

@@ -33,6 +33,29 @@ public sealed class BounceUploadPanelTests : BunitTestBase
     }
 
     [Fact]
+    public void ADamagedZipGoesToTheQuarantineAndTheOtherFilesOfTheUploadStillGoIn()
+    {
+        SignInAs(Roles.Admin);
+        var person = Db.NewContext().AddPerson("known@receiver.example");
+        var cut = Ctx.Render<BounceUploadPanel>();
+
+        cut.FindComponent<InputFile>().UploadFiles(
+            InputFileContent.CreateFromText("PK this is not really a zip", "damaged.zip"),
+            InputFileContent.CreateFromBinary(Dsn, "bounce.eml"));
+
+        cut.WaitForAssertion(() => Assert.NotEmpty(cut.FindAll("[data-testid=upload-summary]")));
+        var cells = cut.FindAll("[data-testid=upload-summary] tbody td").Select(td => td.TextContent.Trim()).ToList();
+        Assert.Equal(["2", "1", "1", "0", "0", "0", "1"], cells);
+        Assert.Contains("damaged.zip", cut.Find("[data-testid=upload-unreadable]").TextContent);
+        Assert.Empty(cut.FindAll(".mud-alert-filled-error, .mud-alert-text-error"));
+        using var db = Db.NewContext();
+        Assert.True(db.People.Single(p => p.Id == person.Id).EmailInvalid);
+        var kept = Assert.Single(db.Quarantine);
+        Assert.Equal(("damaged.zip", "upload"), (kept.FileName, kept.Source));
+        Assert.StartsWith("The file could not be read as messages", kept.Error);
+    }
+
+    [Fact]
     public void AManagerWhoReachesThePanelIsRefusedByTheService()
     {
         SignInAs(Roles.Manager);

@@ -78,7 +78,7 @@ public sealed class DropFolderServiceTests : IDisposable
     }
 
     [Fact]
-    public async Task AnUnreadableFileGoesToFailedAndTheOthersAreStillIngested()
+    public async Task AnUnreadableFileGoesToFailedAndToTheQuarantineAndTheOthersAreStillIngested()
     {
         _host.Db.NewContext().AddPerson("known@receiver.example");
         Drop("a-broken.zip", "this is not a zip archive"u8.ToArray());
@@ -98,6 +98,12 @@ public sealed class DropFolderServiceTests : IDisposable
         var status = _host.Board.Get("dropfolder")!;
         Assert.Contains("a-broken.zip", status.LastError);
         Assert.Equal((1, 0), (status.FailedItems, status.ConsecutiveFailures));
+        using var db = _host.Db.NewContext();
+        var kept = Assert.Single(db.Quarantine);
+        Assert.Equal(("a-broken.zip", "dropfolder"), (kept.FileName, kept.Source));
+        Assert.Equal("this is not a zip archive"u8.ToArray(), kept.Content);
+        Assert.StartsWith("The file could not be read as messages", kept.Error);
+        Assert.Equal(1, run.Summary.Errors);
     }
 
     [Fact]

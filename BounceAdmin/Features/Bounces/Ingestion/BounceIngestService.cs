@@ -46,6 +46,18 @@ public sealed class BounceIngestService(
         return summary;
     }
 
+    /// <summary>
+    /// Keeps a file that could not even be read as messages (a broken .zip or mbox) in the quarantine with its error
+    /// (Admin only), so it is listed beside the messages that failed instead of being lost; counted as one message in
+    /// error. <paramref name="content"/> may be null when the file is too large to keep in the database.
+    /// </summary>
+    public async Task<IngestSummary> QuarantineFileAsync(string name, byte[]? content, string source, string error, CancellationToken ct = default)
+    {
+        await currentUser.RequireRoleAsync(Roles.Admin);
+        await QuarantineAsync(name, content, source, "The file could not be read as messages: " + error, ct);
+        return new IngestSummary { Messages = 1, Errors = 1 };
+    }
+
     /// <summary>Re-matches unmatched bounces to people who exist now (Admin only).</summary>
     public async Task<int> RematchAsync(CancellationToken ct = default)
     {
@@ -149,13 +161,15 @@ public sealed class BounceIngestService(
         return "msg:" + Convert.ToHexStringLower(SHA256.HashData(data));
     }
 
-    private async Task QuarantineAsync(RawMessage message, string source, string error, CancellationToken ct)
+    private Task QuarantineAsync(RawMessage message, string source, string error, CancellationToken ct)
+        => QuarantineAsync(message.Name, message.Content, source, error, ct);
+
+    private async Task QuarantineAsync(string name, byte[]? content, string source, string error, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
 
         // The same file ingested again is already there: keep one copy (the quarantine is small, a scan is fine).
-        var content = message.Content;
-        if (await db.Quarantine.AnyAsync(q => q.FileName == message.Name && q.Content == content, ct))
+        if (await db.Quarantine.AnyAsync(q => q.FileName == name && q.Content == content, ct))
         {
             return;
         }
@@ -163,9 +177,9 @@ public sealed class BounceIngestService(
         db.Quarantine.Add(new QuarantinedMessage
         {
             Source = source.Length > 60 ? source[..60] : source,
-            FileName = message.Name.Length > 1000 ? message.Name[^1000..] : message.Name,
+            FileName = name.Length > 1000 ? name[^1000..] : name,
             Error = error.Length > 2000 ? error[..2000] : error,
-            Content = message.Content,
+            Content = content,
             ReceivedAt = clock.GetUtcNow().UtcDateTime,
         });
         await db.SaveChangesAsync(ct);

@@ -5,10 +5,10 @@ namespace BounceAdmin.Features.Bounces.Sources.DropFolder;
 
 /// <summary>
 /// Source "dropfolder": ingests the .eml, .mbox and .zip files that appear in a folder, one file at a time, then moves
-/// each to <c>processed/</c> (or to <c>failed/</c>, with a <c>.error.txt</c> beside it, when the file cannot be read as
-/// messages). A message that fails classification is quarantined by the ingest as usual and its file still counts as
-/// processed. A file is moved only after all its messages are committed, so a crash in between re-ingests it next
-/// time, which the de-duplication makes harmless.
+/// each to <c>processed/</c> (or to <c>failed/</c>, with a <c>.error.txt</c> beside it and an entry in the quarantine,
+/// when the file cannot be read as messages). A message that fails classification is quarantined by the ingest as
+/// usual and its file still counts as processed. A file is moved only after all its messages are committed, so a crash
+/// in between re-ingests it next time, which the de-duplication makes harmless.
 /// </summary>
 public sealed class DropFolderService(
     IOptions<DropFolderOptions> options,
@@ -64,6 +64,11 @@ public sealed class DropFolderService(
 
             if (read.Unreadable is { } error)
             {
+                // Listed in the quarantine like any message that failed (with its bytes unless too large to keep in the
+                // database), then moved aside; if the quarantine cannot be written, the file stays for the next poll.
+                var content = new FileInfo(file).Length <= MessageSources.MaxMessageBytes ? await File.ReadAllBytesAsync(file, ct) : null;
+                total.Add(await ingest.QuarantineFileAsync(Path.GetFileName(file), content, Source,
+                    content is null ? $"{error} (too large to keep here; the file is in {DropFolderFiles.FailedFolder}/)" : error, ct));
                 var target = DropFolderFiles.MoveAside(file, DropFolderFiles.FailedFolder, Clock.GetUtcNow().UtcDateTime);
                 await File.WriteAllTextAsync(target + ".error.txt", error + Environment.NewLine, ct);
                 _logger.LogWarning("Drop folder: {File} could not be read ({Error}); moved to {Target}", file, error, target);
