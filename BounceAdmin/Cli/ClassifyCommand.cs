@@ -129,6 +129,25 @@ public static class ClassifyCommand
         var stalledWorkers = 0;
         Exception? crash = null;
 
+        // Wakes whoever waits on the gate: the writer for its chunk, or workers held back by the window.
+        void WakeAll()
+        {
+            lock (gate)
+            {
+                Monitor.PulseAll(gate);
+            }
+        }
+
+        // Records the first failure (a worker's crash or the output's) and wakes everyone, so all of them stop.
+        void Stop(Exception ex)
+        {
+            lock (gate)
+            {
+                crash ??= ex;
+                Monitor.PulseAll(gate);
+            }
+        }
+
         void Work()
         {
             try
@@ -166,20 +185,13 @@ public static class ClassifyCommand
                     // Interlocked: a full fence, so either this worker sees the writer waiting or the writer sees the count.
                     if (Interlocked.Decrement(ref pending[i / Chunk]) == 0 && Volatile.Read(ref awaitedChunk) == i / Chunk)
                     {
-                        lock (gate)
-                        {
-                            Monitor.PulseAll(gate);
-                        }
+                        WakeAll();
                     }
                 }
             }
             catch (Exception ex)
             {
-                lock (gate)
-                {
-                    crash ??= ex;
-                    Monitor.PulseAll(gate);
-                }
+                Stop(ex);
             }
         }
 
@@ -223,22 +235,14 @@ public static class ClassifyCommand
                 Interlocked.Exchange(ref writtenChunks, c + 1);
                 if (Volatile.Read(ref stalledWorkers) > 0)
                 {
-                    lock (gate)
-                    {
-                        Monitor.PulseAll(gate);
-                    }
+                    WakeAll();
                 }
             }
         }
         catch (Exception ex)
         {
             // The output failed (a closed pipe) or a worker crashed: stop the workers before leaving.
-            lock (gate)
-            {
-                crash ??= ex;
-                Monitor.PulseAll(gate);
-            }
-
+            Stop(ex);
             throw;
         }
         finally

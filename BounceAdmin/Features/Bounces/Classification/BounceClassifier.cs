@@ -484,36 +484,8 @@ public static partial class BounceClassifier
         return value.Trim();
     }
 
-    private static string? Trim(string? diagnostic)
-    {
-        if (diagnostic is null)
-        {
-            return null;
-        }
-
-        // Runs of whitespace become one space and the ends are trimmed, in one pass (a regex Replace allocated per match).
-        Span<char> buffer = diagnostic.Length <= 1024 ? stackalloc char[diagnostic.Length] : new char[diagnostic.Length];
-        var length = 0;
-        var space = false;
-        foreach (var c in diagnostic)
-        {
-            if (char.IsWhiteSpace(c))
-            {
-                space = true;
-                continue;
-            }
-
-            if (space && length > 0)
-            {
-                buffer[length++] = ' ';
-            }
-
-            space = false;
-            buffer[length++] = c;
-        }
-
-        return new string(buffer[..Math.Min(length, 1000)]);
-    }
+    /// <summary>The diagnostic as reported: whitespace runs collapsed, at most 1,000 characters.</summary>
+    private static string? Trim(string? diagnostic) => ReasonRules.Collapse(diagnostic, lowerCase: false, maxLength: 1000);
 
     // ---------------------------------------------------------------- auto-replies
 

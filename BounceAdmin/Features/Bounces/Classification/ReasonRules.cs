@@ -774,7 +774,14 @@ public static partial class ReasonRules
     };
 
     /// <summary>Lower case with runs of whitespace collapsed, so wrapped diagnostics match phrases.</summary>
-    public static string? Lower(string? text)
+    public static string? Lower(string? text) => Collapse(text, lowerCase: true);
+
+    /// <summary>
+    /// <paramref name="text"/> with each run of whitespace made one space and the ends trimmed, in lower case when asked,
+    /// cut to <paramref name="maxLength"/> characters after collapsing. One pass, one string (a regex Replace allocated
+    /// per match).
+    /// </summary>
+    internal static string? Collapse(string? text, bool lowerCase, int maxLength = int.MaxValue)
     {
         if (string.IsNullOrEmpty(text))
         {
@@ -800,15 +807,16 @@ public static partial class ReasonRules
             }
 
             space = false;
-            span[j++] = char.ToLowerInvariant(c);
+            span[j++] = lowerCase ? char.ToLowerInvariant(c) : c;
         }
 
-        var lower = j == 0 ? "" : new string(span[..j]);
+        j = Math.Min(j, maxLength);
+        var result = j == 0 ? "" : new string(span[..j]);
         if (rented is not null)
         {
             ArrayPool<char>.Shared.Return(rented);
         }
 
-        return lower;
+        return result;
     }
 }

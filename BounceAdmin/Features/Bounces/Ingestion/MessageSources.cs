@@ -62,6 +62,22 @@ public static class MessageSources
         return BounceClassifier.StartsWithMboxSeparator(bytes) ? FromMbox(name, bytes) : [new RawMessage(name, bytes)];
     }
 
+    /// <summary>
+    /// Reads every message of one file in full (as <see cref="FromStream"/>), or says why the file cannot be read as
+    /// messages (a damaged zip or mbox): a file that breaks halfway gives none of its messages, never some of them.
+    /// </summary>
+    public static (IReadOnlyList<RawMessage> Messages, string? Error) ReadAll(string name, Stream stream)
+    {
+        try
+        {
+            return (FromStream(name, stream).ToList(), null);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or FormatException or NotSupportedException or IOException)
+        {
+            return ([], ex.Message);
+        }
+    }
+
     private static bool IsZip(string name, byte[] bytes)
         => name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) || bytes is [0x50, 0x4B, 0x03, 0x04, ..];
 

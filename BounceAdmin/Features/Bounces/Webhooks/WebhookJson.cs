@@ -55,12 +55,10 @@ internal static class WebhookJson
         _ => throw Missing(name, "a string"),
     };
 
-    public static int? OptionalInt(JsonElement parent, string name) => Optional(parent, name) switch
+    public static int? OptionalInt(JsonElement parent, string name) => OptionalLong(parent, name) switch
     {
-        { ValueKind: JsonValueKind.Number } n when n.TryGetInt32(out var i) => i,
-        { ValueKind: JsonValueKind.String } s when int.TryParse(s.GetString(), NumberStyles.None, CultureInfo.InvariantCulture, out var i) => i,
-        { ValueKind: JsonValueKind.String } s when string.IsNullOrEmpty(s.GetString()) => null,
         null => null,
+        >= int.MinValue and <= int.MaxValue and var i => (int)i,
         _ => throw Missing(name, "a whole number"),
     };
 

@@ -29,15 +29,9 @@ public sealed record DropFile(IReadOnlyList<RawMessage> Messages, string? NotYet
                 return new DropFile([], Unreadable: $"the file is larger than {maxBytes / (1024 * 1024)} MB");
             }
 
-            try
-            {
-                // The messages are read in full before the ingest starts: a file that breaks halfway is not half-ingested.
-                return new DropFile(MessageSources.FromStream(Path.GetFileName(path), stream).ToList());
-            }
-            catch (Exception ex) when (ex is InvalidDataException or FormatException or NotSupportedException or IOException)
-            {
-                return new DropFile([], Unreadable: ex.Message);
-            }
+            // The messages are read in full before the ingest starts: a file that breaks halfway is not half-ingested.
+            var (messages, error) = MessageSources.ReadAll(Path.GetFileName(path), stream);
+            return new DropFile(messages, Unreadable: error);
         }
     }
 }
