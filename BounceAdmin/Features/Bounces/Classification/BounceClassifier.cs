@@ -535,11 +535,16 @@ public static partial class BounceClassifier
         return subject is not null && AutoReplySubject().IsMatch(subject) && !LooksLikeBounceSubject(subject);
     }
 
-    [GeneratedRegex(@"undeliver|deliver(y|ed)? (status|failure|notification)|returned mail|failure notice|mail delivery|not delivered|rejected",
-        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
-    private static partial Regex BounceSubject();
+    /// <summary>Subject wordings of delivery failure reports (any case).</summary>
+    private static readonly PhraseIndex BounceSubjectPhrases = new(
+        [[
+            "undeliver", "delivery status", "delivery failure", "delivery notification", "delivered status", "delivered failure",
+            "delivered notification", "deliver status", "deliver failure", "deliver notification", "returned mail", "failure notice",
+            "mail delivery", "not delivered", "rejected",
+        ]],
+        ignoreAsciiCase: true);
 
-    private static bool LooksLikeBounceSubject(string subject) => BounceSubject().IsMatch(subject);
+    private static bool LooksLikeBounceSubject(string subject) => BounceSubjectPhrases.ContainsAny(subject);
 
     // ---------------------------------------------------------------- non-standard bounces
 

@@ -453,9 +453,19 @@ internal sealed partial class MessageParts
         "content-type:message/rfc822", "content-type: text/rfc822-headers", "content-type:text/rfc822-headers",
     ];
 
-    /// <summary>The first letters of <see cref="LineMarkers"/> in both cases: other ASCII line starts need no comparison.</summary>
-    private static readonly SearchValues<char> LineMarkerFirstChars =
-        SearchValues.Create(string.Concat(LineMarkers.Select(m => $"{char.ToLowerInvariant(m[0])}{char.ToUpperInvariant(m[0])}")));
+    /// <summary>Whether an ASCII character is the first letter of one of the <see cref="LineMarkers"/> (in either case): other ASCII line starts need no comparison.</summary>
+    private static readonly bool[] LineMarkerFirstChars = CreateLineMarkerFirstChars();
+
+    private static bool[] CreateLineMarkerFirstChars()
+    {
+        var first = new bool[128];
+        foreach (var marker in LineMarkers)
+        {
+            first[char.ToLowerInvariant(marker[0])] = first[char.ToUpperInvariant(marker[0])] = true;
+        }
+
+        return first;
+    }
 
     /// <summary>Index of the line where MTAs start the inline copy of the returned message, or -1. A line scan: no regex over the whole text.</summary>
     private static int FindOriginalMarker(string text)
@@ -480,7 +490,7 @@ internal sealed partial class MessageParts
                     }
                 }
             }
-            else if (line.Length > 20 && (line[0] > '\x7f' || LineMarkerFirstChars.Contains(line[0])))
+            else if (line.Length > 20 && (line[0] > '\x7f' || LineMarkerFirstChars[line[0]]))
             {
                 foreach (var marker in LineMarkers)
                 {
@@ -635,7 +645,7 @@ internal sealed partial class OriginalHeaders
         {
             var id = bytes[1..^1];
             var at = id.IndexOf((byte)'@');
-            if (at > 0 && at < id.Length - 1 && id.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) < 0 && id.IndexOfAny(MsgIdSpecialBytes) < 0
+            if (at > 0 && at < id.Length - 1 && id.IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) < 0 && !ContainsMsgIdSpecial(id)
                 && id.IndexOf("=?"u8) < 0)
             {
                 return Encoding.ASCII.GetString(id);
@@ -649,7 +659,7 @@ internal sealed partial class OriginalHeaders
         {
             var inner = value[1..^1];
             var at = inner.IndexOf('@');
-            if (at > 0 && at < inner.Length - 1 && inner.IndexOfAny(MsgIdSpecials) < 0)
+            if (at > 0 && at < inner.Length - 1 && !ContainsMsgIdSpecial(inner))
             {
                 return inner.ToString();
             }
@@ -660,9 +670,37 @@ internal sealed partial class OriginalHeaders
 
     private const string SendIdField = BounceClassifier.SendIdHeader + ":";
 
-    private static readonly SearchValues<char> MsgIdSpecials = SearchValues.Create("<>()\"\\[] \t\r\n,;:");
+    /// <summary>
+    /// Characters a message id written as it should be (RFC 5322 §3.6.4) does not contain between its angle brackets.
+    /// Plain loops over short ids, not a <c>SearchValues</c>: those are generic code no precompiled image holds.
+    /// </summary>
+    private static bool IsMsgIdSpecial(int c) => c is '<' or '>' or '(' or ')' or '"' or '\\' or '[' or ']' or ' ' or '\t' or '\r' or '\n' or ',' or ';' or ':';
 
-    private static readonly SearchValues<byte> MsgIdSpecialBytes = SearchValues.Create("<>()\"\\[] \t\r\n,;:"u8);
+    private static bool ContainsMsgIdSpecial(ReadOnlySpan<byte> id)
+    {
+        foreach (var b in id)
+        {
+            if (IsMsgIdSpecial(b))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool ContainsMsgIdSpecial(ReadOnlySpan<char> id)
+    {
+        foreach (var c in id)
+        {
+            if (IsMsgIdSpecial(c))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private static string? HeaderValue(ReadOnlySpan<char> line, string name) =>
         line.StartsWith(name, StringComparison.OrdinalIgnoreCase) ? line[name.Length..].Trim().ToString() : null;

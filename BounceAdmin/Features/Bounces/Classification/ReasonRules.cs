@@ -61,9 +61,8 @@ public static partial class ReasonRules
     };
 
     /// <summary>Codes used so loosely in practice (x.2.1 for unknown users, x.1.0 for anything about an address) that they never decide first.</summary>
-    private static readonly HashSet<string> LooseCodes = new(StringComparer.Ordinal) { "2.1", "1.0", "2.0", "3.0", "4.0", "6.0", "7.0" };
-
-    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> LooseLookup = LooseCodes.GetAlternateLookup<ReadOnlySpan<char>>();
+    /// <remarks>A pattern over the span, not a HashSet's span lookup: that generic instantiation is in no precompiled image.</remarks>
+    private static bool IsLooseCode(ReadOnlySpan<char> subjectAndDetail) => subjectAndDetail is "2.1" or "1.0" or "2.0" or "3.0" or "4.0" or "6.0" or "7.0";
 
     /// <summary>Phrases so specific that they decide before any other rule, whatever else the text says.</summary>
     private static readonly (string Phrase, string Reason)[] StrongPhrases =
@@ -98,33 +97,8 @@ public static partial class ReasonRules
         "norelaying", "hostunknown", "userunknown", "filtered", "rejected", "spamdetected", "toomanyconn", "speeding", "policyviolation", "blocked",
     ];
 
-    /// <summary>One wording rule: a reason and the phrases (lower case) or regex that indicate it.</summary>
-    private sealed record TextRule(string Reason, string[] Phrases)
-    {
-        /// <summary>All phrases in one vectorised multi-string searcher: one pass over the text per rule.</summary>
-        public SearchValues<string> Searcher { get; } = SearchValues.Create(Phrases, StringComparison.Ordinal);
-
-        /// <summary>The phrase of this rule found in <paramref name="lowerText"/>, or null.</summary>
-        public string? Find(string lowerText)
-        {
-            var span = lowerText.AsSpan();
-            var at = span.IndexOfAny(Searcher);
-            if (at < 0)
-            {
-                return null;
-            }
-
-            foreach (var phrase in Phrases)
-            {
-                if (span[at..].StartsWith(phrase, StringComparison.Ordinal))
-                {
-                    return phrase;
-                }
-            }
-
-            return null;
-        }
-    }
+    /// <summary>One wording rule: a reason and the phrases (lower case) that indicate it, in order of preference.</summary>
+    private sealed record TextRule(string Reason, string[] Phrases);
 
     /// <summary>
     /// Diagnostic wording, most specific first: the first rule with a matching phrase decides. Phrases are compared
@@ -254,6 +228,20 @@ public static partial class ReasonRules
             "database error"]),
     ];
 
+    /// <summary>All phrases of <see cref="TextRules"/>, one group per rule in rule order: one pass finds every rule's first phrase.</summary>
+    private static readonly PhraseIndex TextRuleIndex = CreateTextRuleIndex();
+
+    private static PhraseIndex CreateTextRuleIndex()
+    {
+        var groups = new string[TextRules.Length][];
+        for (var i = 0; i < TextRules.Length; i++)
+        {
+            groups[i] = TextRules[i].Phrases;
+        }
+
+        return new PhraseIndex(groups);
+    }
+
     /// <summary>Matches an enhanced status code (RFC 3463) such as 5.1.1 or 4.7.26.</summary>
     [GeneratedRegex(@"(?<![\w.])([245])\.(\d{1,3})\.(\d{1,3})(?![\w.]|\.\d)", RegexOptions.CultureInvariant)]
     internal static partial Regex StatusCodePattern();
@@ -329,11 +317,13 @@ public static partial class ReasonRules
             return null;
         }
 
-        foreach (var rule in TextRules)
+        var found = new string?[TextRules.Length];
+        TextRuleIndex.FindFirst(lowerText, found);
+        for (var i = 0; i < found.Length; i++)
         {
-            if (rule.Find(lowerText) is { } phrase)
+            if (found[i] is { } phrase)
             {
-                return (rule.Reason, phrase);
+                return (TextRules[i].Reason, phrase);
             }
         }
 
@@ -353,7 +343,7 @@ public static partial class ReasonRules
 
         // The regex needs one of its lead-ins right before the command word; most texts have none, and "mail"/"data"
         // are common words the regex would otherwise stop at and look behind from.
-        if (lowerText.AsSpan().IndexOfAny(CommandLeadIns) >= 0)
+        if (CommandLeadIns.ContainsAny(lowerText))
         {
             // Everything before the command word is inside the lookbehind: the match is the "cmd" group.
             foreach (var m in CommandPattern().EnumerateMatches(lowerText))
@@ -370,9 +360,8 @@ public static partial class ReasonRules
         return lowerText.StartsWith("rcpt to", StringComparison.Ordinal) ? "RCPT" : null;
     }
 
-    private static readonly SearchValues<string> CommandLeadIns = SearchValues.Create(
-        ["in reply to", "after", "did not like our", "does not like", "smtp:", "while sending", "response to", ">>>", "smtp command", "most progress was", "error after"],
-        StringComparison.Ordinal);
+    private static readonly PhraseIndex CommandLeadIns = new(
+        [["in reply to", "after", "did not like our", "does not like", "smtp:", "while sending", "response to", ">>>", "smtp command", "most progress was", "error after"]]);
 
     // Anchored on the command word (rare in text) with the lead-in as a lookbehind, so the engine scans for the word, not for every lead-in letter.
     [GeneratedRegex(@"(?<=(in reply to|after|did not like our|does not like|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?)(?<cmd>rcpt|recipient|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
@@ -404,7 +393,7 @@ public static partial class ReasonRules
             return new("delivered", "status:" + status, $"status {status} is a success");
         }
 
-        var loose = status is not null && status.Length > 2 && LooseLookup.Contains(status.AsSpan(2));
+        var loose = status is not null && status.Length > 2 && IsLooseCode(status.AsSpan(2));
         var lowerDiagnostic = JoinContinuations(Lower(diagnostic));
         var diagnosticHits = RuleHits.ForThread(0, lowerDiagnostic);
         var hits = diagnosticHits;
@@ -643,7 +632,7 @@ public static partial class ReasonRules
         return (lower, command);
     }
 
-    /// <summary>Which wording rules match one text; each rule searched at most once.</summary>
+    /// <summary>Which wording rules match one text: all rules found in one pass, on the first question.</summary>
     private sealed class RuleHits
     {
         /// <summary>The thread's two instances (the diagnostic's and the context's), reused by every decision.</summary>
@@ -655,15 +644,14 @@ public static partial class ReasonRules
         public string? Text => lowerText;
 
         private readonly string?[] found = new string?[TextRules.Length];
-        private readonly bool[] searched = new bool[TextRules.Length];
+        private bool searched;
 
         /// <summary>The thread's instance number <paramref name="slot"/>, emptied and set to <paramref name="text"/>.</summary>
         public static RuleHits ForThread(int slot, string? text)
         {
             var hits = (pool ??= [new RuleHits(), new RuleHits()])[slot];
             hits.lowerText = text;
-            Array.Clear(hits.found);
-            Array.Clear(hits.searched);
+            hits.searched = false;
             return hits;
         }
 
@@ -676,10 +664,10 @@ public static partial class ReasonRules
                 return null;
             }
 
-            if (!searched[index])
+            if (!searched)
             {
-                found[index] = TextRules[index].Find(lowerText);
-                searched[index] = true;
+                TextRuleIndex.FindFirst(lowerText, found);
+                searched = true;
             }
 
             return found[index];
@@ -707,7 +695,7 @@ public static partial class ReasonRules
     /// </summary>
     private static string? RemoteStatus(string? status, string? diagnostic)
     {
-        if (status is null || status.Length < 5 || !LooseLookup.Contains(status.AsSpan(2)) || string.IsNullOrEmpty(diagnostic))
+        if (status is null || status.Length < 5 || !IsLooseCode(status.AsSpan(2)) || string.IsNullOrEmpty(diagnostic))
         {
             return status;
         }
@@ -715,7 +703,7 @@ public static partial class ReasonRules
         foreach (var m in StatusCodePattern().EnumerateMatches(diagnostic))
         {
             var code = diagnostic.AsSpan(m.Index, m.Length);
-            if (code[0] == status[0] && !code.SequenceEqual(status) && !LooseLookup.Contains(code[2..]))
+            if (code[0] == status[0] && !code.SequenceEqual(status) && !IsLooseCode(code[2..]))
             {
                 return code.ToString();
             }

@@ -215,7 +215,7 @@ public sealed class ReturnedMessagePart : MimePart
             }
 
             var colon = content.IndexOf((byte)':');
-            if (colon <= 0 || content[..colon].IndexOfAnyExcept(FieldNameBytes) >= 0)
+            if (colon <= 0 || !IsFieldName(content[..colon]))
             {
                 break;
             }
@@ -272,8 +272,19 @@ public sealed class ReturnedMessagePart : MimePart
         return value[start..end];
     }
 
-    private static readonly System.Buffers.SearchValues<byte> FieldNameBytes =
-        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-"u8);
+    /// <summary>Whether a field name is made of letters, digits and dashes only (a loop: field names are short).</summary>
+    private static bool IsFieldName(ReadOnlySpan<byte> name)
+    {
+        foreach (var b in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit((char)b) || b == '-'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     private static bool IsNamed(ReadOnlySpan<byte> name, string[] names)
     {
