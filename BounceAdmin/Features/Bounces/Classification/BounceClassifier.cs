@@ -557,7 +557,8 @@ public static partial class BounceClassifier
 
         // Final-Recipient lines in plain text: a delivery-status part sent with the wrong content type.
         var dsnText = parts.BounceText;
-        if (recipients.Count == 0)
+        var hasTextFinalRecipient = HasTextFinalRecipient(dsnText);
+        if (recipients.Count == 0 && hasTextFinalRecipient)
         {
             foreach (Match m in TextFinalRecipient().Matches(dsnText))
             {
@@ -611,7 +612,7 @@ public static partial class BounceClassifier
         }
 
         // DSN fields in plain text (a delivery-status part whose boundary MimeKit could not see): read them per recipient.
-        if (TextFinalRecipient().IsMatch(dsnText) && TextDsnGroups(dsnText) is { Count: > 0 } groups)
+        if (hasTextFinalRecipient && TextFinalRecipient().IsMatch(dsnText) && TextDsnGroups(dsnText) is { Count: > 0 } groups)
         {
             foreach (var group in groups)
             {
@@ -752,6 +753,12 @@ public static partial class BounceClassifier
             list.Add(address);
         }
     }
+
+    /// <summary>
+    /// Whether the text can hold a Final-Recipient line at all. Most bounce texts do not, and the regex's own search for a
+    /// line start is generic framework code that no precompiled image holds.
+    /// </summary>
+    private static bool HasTextFinalRecipient(string text) => text.Contains("Final-Recipient:", StringComparison.OrdinalIgnoreCase);
 
     [GeneratedRegex(@"^\s*Final-Recipient:\s*(?:[\w-]+;)?\s*<?([^\s<>;]+@[^\s<>;]+?)>?\s*$", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex TextFinalRecipient();

@@ -341,31 +341,98 @@ public static partial class ReasonRules
             return null;
         }
 
-        // The regex needs one of its lead-ins right before the command word; most texts have none, and "mail"/"data"
-        // are common words the regex would otherwise stop at and look behind from.
-        if (CommandLeadIns.ContainsAny(lowerText))
+        // Most texts have no lead-in at all: one pass of the automaton, and no look at every "mail" and "data".
+        if (CommandLeadIns.ContainsAny(lowerText) && CommandWordAfterLeadIn(lowerText) is { } word)
         {
-            // Everything before the command word is inside the lookbehind: the match is the "cmd" group.
-            foreach (var m in CommandPattern().EnumerateMatches(lowerText))
-            {
-                var word = lowerText.AsSpan(m.Index, m.Length);
-                return word.StartsWith("rcpt", StringComparison.Ordinal) || word.SequenceEqual("recipient") ? "RCPT"
-                    : word.StartsWith("mail", StringComparison.Ordinal) ? "MAIL"
-                    : word.Contains("data", StringComparison.Ordinal) ? "DATA"
-                    : null;
-            }
+            return word is "rcpt" or "recipient" ? "RCPT"
+                : word.StartsWith("mail", StringComparison.Ordinal) ? "MAIL"
+                : word.Contains("data", StringComparison.Ordinal) ? "DATA"
+                : null;
         }
 
         // A transcript line that starts with the command itself ("RCPT TO:<x>" then the refusal).
         return lowerText.StartsWith("rcpt to", StringComparison.Ordinal) ? "RCPT" : null;
     }
 
-    private static readonly PhraseIndex CommandLeadIns = new(
-        [["in reply to", "after", "did not like our", "does not like", "smtp:", "while sending", "response to", ">>>", "smtp command", "most progress was", "error after"]]);
+    /// <summary>What MTAs write before the SMTP command they report ("in reply to", "after", "&gt;&gt;&gt;", "smtp command:").</summary>
+    private static readonly string[] CommandLeadInPhrases =
+    [
+        "in reply to", "after", "did not like our", "does not like", "smtp:", "while sending", "response to", ">>>", "smtp command",
+        "smtp command:", "most progress was", "error after",
+    ];
 
-    // Anchored on the command word (rare in text) with the lead-in as a lookbehind, so the engine scans for the word, not for every lead-in letter.
-    [GeneratedRegex(@"(?<=(in reply to|after|did not like our|does not like|smtp:|while sending|response to|>>>|smtp command:?|most progress was|error after)\s*(the\s+)?)(?<cmd>rcpt|recipient|mail from|mail|end of data|data|message body)", RegexOptions.CultureInvariant)]
-    private static partial Regex CommandPattern();
+    private static readonly PhraseIndex CommandLeadIns = new([CommandLeadInPhrases]);
+
+    /// <summary>The command words, in the order they are tried at one position ("mail from" before "mail").</summary>
+    private static readonly string[] CommandWords = ["rcpt", "recipient", "mail from", "mail", "end of data", "data", "message body"];
+
+    /// <summary>
+    /// The first command word in <paramref name="text"/> that follows a lead-in, optionally with "the" in between
+    /// ("after end of data", "in reply to the RCPT TO"): the leftmost such word; at one position the first of
+    /// <see cref="CommandWords"/> that is there. Words are not cut at word ends ("mailbox" counts as "mail"), as MTAs run
+    /// them into what follows ("RCPT TO:&lt;a@b&gt;").
+    /// </summary>
+    internal static string? CommandWordAfterLeadIn(string text)
+    {
+        for (var p = 0; p < text.Length; p++)
+        {
+            if (text[p] is not ('r' or 'm' or 'e' or 'd'))
+            {
+                continue;
+            }
+
+            foreach (var word in CommandWords)
+            {
+                if (text.AsSpan(p).StartsWith(word, StringComparison.Ordinal))
+                {
+                    if (LeadInBefore(text, p))
+                    {
+                        return word;
+                    }
+
+                    break;
+                }
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a lead-in, then optional white space, then optionally "the" and white space, ends at <paramref name="at"/>.</summary>
+    private static bool LeadInBefore(string text, int at)
+    {
+        var end = SkipWhiteSpaceBackwards(text, at);
+        if (EndsWithLeadIn(text, end))
+        {
+            return true;
+        }
+
+        return end < at && end >= 3 && text.AsSpan(end - 3, 3) is "the" && EndsWithLeadIn(text, SkipWhiteSpaceBackwards(text, end - 3));
+    }
+
+    private static int SkipWhiteSpaceBackwards(string text, int end)
+    {
+        while (end > 0 && char.IsWhiteSpace(text[end - 1]))
+        {
+            end--;
+        }
+
+        return end;
+    }
+
+    private static bool EndsWithLeadIn(string text, int end)
+    {
+        var before = text.AsSpan(0, end);
+        foreach (var leadIn in CommandLeadInPhrases)
+        {
+            if (before.EndsWith(leadIn, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Decides the reason of one failed or delayed recipient from its status, reply code, diagnostic and action.
