@@ -758,7 +758,7 @@ public static partial class BounceClassifier
     /// Whether the text can hold a Final-Recipient line at all. Most bounce texts do not, and the regex's own search for a
     /// line start is generic framework code that no precompiled image holds.
     /// </summary>
-    private static bool HasTextFinalRecipient(string text) => text.Contains("Final-Recipient:", StringComparison.OrdinalIgnoreCase);
+    private static bool HasTextFinalRecipient(string text) => AsciiIgnoreCase.Contains(text, "Final-Recipient:");
 
     [GeneratedRegex(@"^\s*Final-Recipient:\s*(?:[\w-]+;)?\s*<?([^\s<>;]+@[^\s<>;]+?)>?\s*$", RegexOptions.IgnoreCase | RegexOptions.Multiline | RegexOptions.CultureInvariant)]
     private static partial Regex TextFinalRecipient();

@@ -484,7 +484,7 @@ internal sealed partial class MessageParts
             {
                 foreach (var marker in DashedMarkers)
                 {
-                    if (line.Contains(marker, StringComparison.OrdinalIgnoreCase))
+                    if (AsciiIgnoreCase.Contains(line, marker))
                     {
                         return start;
                     }
@@ -866,7 +866,7 @@ internal static class TextSegments
     /// </summary>
     public static string? For(string text, string recipient, IReadOnlyList<string> all)
     {
-        var start = text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase);
+        var start = AsciiIgnoreCase.IndexOf(text, recipient);
         if (start < 0)
         {
             return null;
@@ -897,7 +897,9 @@ internal static class TextSegments
                 continue;
             }
 
-            var next = text.IndexOf(other, start + recipient.Length, StringComparison.OrdinalIgnoreCase);
+            var after = start + recipient.Length;
+            var next = AsciiIgnoreCase.IndexOf(text.AsSpan(after), other);
+            next = next < 0 ? -1 : after + next;
             if (next > start && next < end)
             {
                 var otherLine = text.LastIndexOf('\n', next) + 1;
@@ -952,5 +954,5 @@ internal static class TextSegments
     public static string Before(string text, string recipient) => text[..BeforeLength(text, recipient)];
 
     /// <summary>The length of <see cref="Before"/>: where the first mention starts, 0 when there is none.</summary>
-    public static int BeforeLength(string text, string recipient) => Math.Max(0, text.IndexOf(recipient, StringComparison.OrdinalIgnoreCase));
+    public static int BeforeLength(string text, string recipient) => Math.Max(0, AsciiIgnoreCase.IndexOf(text, recipient));
 }

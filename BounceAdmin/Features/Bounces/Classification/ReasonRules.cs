@@ -341,8 +341,7 @@ public static partial class ReasonRules
             return null;
         }
 
-        // Most texts have no lead-in at all: one pass of the automaton, and no look at every "mail" and "data".
-        if (CommandLeadIns.ContainsAny(lowerText) && CommandWordAfterLeadIn(lowerText) is { } word)
+        if (CommandWordAfterLeadIn(lowerText) is { } word)
         {
             return word is "rcpt" or "recipient" ? "RCPT"
                 : word.StartsWith("mail", StringComparison.Ordinal) ? "MAIL"
@@ -361,8 +360,6 @@ public static partial class ReasonRules
         "smtp command:", "most progress was", "error after",
     ];
 
-    private static readonly PhraseIndex CommandLeadIns = new([CommandLeadInPhrases]);
-
     /// <summary>The command words, in the order they are tried at one position ("mail from" before "mail").</summary>
     private static readonly string[] CommandWords = ["rcpt", "recipient", "mail from", "mail", "end of data", "data", "message body"];
 
@@ -374,28 +371,34 @@ public static partial class ReasonRules
     /// </summary>
     internal static string? CommandWordAfterLeadIn(string text)
     {
-        for (var p = 0; p < text.Length; p++)
+        // Each word's occurrences in turn (a vectorised search; the words are rarer than the lead-ins' letters), keeping
+        // the leftmost one after a lead-in; a later word replaces it only when strictly further left.
+        var best = int.MaxValue;
+        string? found = null;
+        foreach (var word in CommandWords)
         {
-            if (text[p] is not ('r' or 'm' or 'e' or 'd'))
+            var from = 0;
+            while (from < text.Length)
             {
-                continue;
-            }
-
-            foreach (var word in CommandWords)
-            {
-                if (text.AsSpan(p).StartsWith(word, StringComparison.Ordinal))
+                var at = text.AsSpan(from).IndexOf(word, StringComparison.Ordinal);
+                if (at < 0 || from + at >= best)
                 {
-                    if (LeadInBefore(text, p))
-                    {
-                        return word;
-                    }
-
                     break;
                 }
+
+                at += from;
+                if (LeadInBefore(text, at))
+                {
+                    best = at;
+                    found = word;
+                    break;
+                }
+
+                from = at + 1;
             }
         }
 
-        return null;
+        return found;
     }
 
     /// <summary>Whether a lead-in, then optional white space, then optionally "the" and white space, ends at <paramref name="at"/>.</summary>
