@@ -15,8 +15,14 @@ internal sealed class PhraseIndex
     private readonly byte[] classOf = new byte[128];
     private readonly int classes;
 
-    /// <summary>next[state * classes + class]: the state after reading a character of that class.</summary>
+    /// <summary>
+    /// next[state * classes + class]: the state after reading a character of that class, with <see cref="Ends"/> added when
+    /// a phrase ends there (one table read per character tells both).
+    /// </summary>
     private readonly ushort[] next;
+
+    /// <summary>The flag in <see cref="next"/>'s entries for a state where phrases end.</summary>
+    private const int Ends = 0x8000;
 
     /// <summary>The phrases that end at a state (its own and those of its failure chain): outputs[outputStart[s]..outputStart[s + 1]].</summary>
     private readonly int[] outputStart;
@@ -98,9 +104,9 @@ internal sealed class PhraseIndex
         }
 
         var states = ends.Count;
-        if (states > ushort.MaxValue)
+        if (states > Ends)
         {
-            throw new ArgumentException($"the phrases need {states} automaton states; at most {ushort.MaxValue} are supported", nameof(groups));
+            throw new ArgumentException($"the phrases need {states} automaton states; at most {Ends} are supported", nameof(groups));
         }
 
         // Breadth first: a state's failure link is shallower than the state, so its row is complete when the state's is filled.
@@ -153,6 +159,13 @@ internal sealed class PhraseIndex
 
         outputStart[states] = flat.Count;
         outputs = [.. flat];
+        for (var i = 0; i < next.Length; i++)
+        {
+            if (merged[next[i]] is not null)
+            {
+                next[i] |= Ends;
+            }
+        }
     }
 
     /// <summary>How many groups the index was built from.</summary>
@@ -174,6 +187,12 @@ internal sealed class PhraseIndex
         {
             var c = text[i];
             state = next[(state * classes) + (c < 128 ? classOf[c] : 0)];
+            if (state < Ends)
+            {
+                continue;
+            }
+
+            state -= Ends;
             for (int o = outputStart[state], end = outputStart[state + 1]; o < end; o++)
             {
                 var p = outputs[o];
@@ -196,7 +215,7 @@ internal sealed class PhraseIndex
         foreach (var c in text)
         {
             state = next[(state * classes) + (c < 128 ? classOf[c] : 0)];
-            if (outputStart[state + 1] > outputStart[state])
+            if (state >= Ends)
             {
                 return true;
             }

@@ -228,6 +228,15 @@ public static partial class ReasonRules
             "database error"]),
     ];
 
+    /// <summary>The wording rules in order, each with its phrases: what <see cref="MatchText"/> searches (for tests and documentation).</summary>
+    internal static IEnumerable<(string Reason, IReadOnlyList<string> Phrases)> WordingRules()
+    {
+        foreach (var rule in TextRules)
+        {
+            yield return (rule.Reason, rule.Phrases);
+        }
+    }
+
     /// <summary>All phrases of <see cref="TextRules"/>, one group per rule in rule order: one pass finds every rule's first phrase.</summary>
     private static readonly PhraseIndex TextRuleIndex = CreateTextRuleIndex();
 
@@ -853,7 +862,8 @@ public static partial class ReasonRules
         var space = false;
         foreach (var c in text)
         {
-            if (char.IsWhiteSpace(c))
+            // ASCII (nearly all of a bounce) tested inline: the framework's char helpers are calls from precompiled code.
+            if (c < 128 ? c == ' ' || (c >= '\t' && c <= '\r') : char.IsWhiteSpace(c))
             {
                 space = true;
                 continue;
@@ -865,7 +875,7 @@ public static partial class ReasonRules
             }
 
             space = false;
-            span[j++] = lowerCase ? char.ToLowerInvariant(c) : c;
+            span[j++] = !lowerCase ? c : c < 128 ? (c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c);
         }
 
         j = Math.Min(j, maxLength);
