@@ -479,7 +479,7 @@ public static class ClassifyCommand
         {
             writer.WriteStartObject();
             WriteFile(writer, item);
-            writer.WriteString("error", result.Error);
+            writer.WriteString(Names.Error, result.Error);
             writer.WriteEndObject();
             writer.Flush();
             buffer.Write("\n"u8);
@@ -490,33 +490,33 @@ public static class ClassifyCommand
         {
             writer.WriteStartObject();
             WriteFile(writer, item);
-            writer.WriteString("recipient", r.Recipient);
-            writer.WriteString("reason", r.Reason);
+            writer.WriteString(Names.Recipient, r.Recipient);
+            writer.WriteString(Names.Reason, r.Reason);
             if (r.Category is { } category)
             {
-                writer.WriteNumber("category", category);
+                writer.WriteNumber(Names.Category, category);
             }
             else
             {
-                writer.WriteNull("category");
+                writer.WriteNull(Names.Category);
             }
 
-            writer.WriteString("kind", r.Kind switch { BounceKind.Hard => "hard", BounceKind.Soft => "soft", _ => "none" });
-            writer.WriteString("status", r.Status);
+            writer.WriteString(Names.Kind, r.Kind switch { BounceKind.Hard => "hard", BounceKind.Soft => "soft", _ => "none" });
+            writer.WriteString(Names.Status, r.Status);
             if (r.ReplyCode is { } reply)
             {
-                writer.WriteNumber("replyCode", reply);
+                writer.WriteNumber(Names.ReplyCode, reply);
             }
             else
             {
-                writer.WriteNull("replyCode");
+                writer.WriteNull(Names.ReplyCode);
             }
 
-            writer.WriteString("diagnostic", r.Diagnostic);
-            writer.WriteString("remoteMta", r.RemoteMta);
-            writer.WriteString("messageId", r.OriginalMessageId);
-            writer.WriteString("rule", r.Rule);
-            writer.WriteString("explanation", r.RuleExplanation);
+            writer.WriteString(Names.Diagnostic, r.Diagnostic);
+            writer.WriteString(Names.RemoteMta, r.RemoteMta);
+            writer.WriteString(Names.MessageId, r.OriginalMessageId);
+            writer.WriteString(Names.Rule, r.Rule);
+            writer.WriteString(Names.Explanation, r.RuleExplanation);
             writer.WriteEndObject();
             writer.Flush();
             buffer.Write("\n"u8);
@@ -524,12 +524,31 @@ public static class ClassifyCommand
         }
     }
 
+    /// <summary>The output's property names, encoded once instead of escaped and transcoded for every line.</summary>
+    private static class Names
+    {
+        public static readonly JsonEncodedText File = JsonEncodedText.Encode("file");
+        public static readonly JsonEncodedText Message = JsonEncodedText.Encode("message");
+        public static readonly JsonEncodedText Error = JsonEncodedText.Encode("error");
+        public static readonly JsonEncodedText Recipient = JsonEncodedText.Encode("recipient");
+        public static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
+        public static readonly JsonEncodedText Category = JsonEncodedText.Encode("category");
+        public static readonly JsonEncodedText Kind = JsonEncodedText.Encode("kind");
+        public static readonly JsonEncodedText Status = JsonEncodedText.Encode("status");
+        public static readonly JsonEncodedText ReplyCode = JsonEncodedText.Encode("replyCode");
+        public static readonly JsonEncodedText Diagnostic = JsonEncodedText.Encode("diagnostic");
+        public static readonly JsonEncodedText RemoteMta = JsonEncodedText.Encode("remoteMta");
+        public static readonly JsonEncodedText MessageId = JsonEncodedText.Encode("messageId");
+        public static readonly JsonEncodedText Rule = JsonEncodedText.Encode("rule");
+        public static readonly JsonEncodedText Explanation = JsonEncodedText.Encode("explanation");
+    }
+
     private static void WriteFile(Utf8JsonWriter writer, WorkItem item)
     {
-        writer.WriteString("file", item.File);
+        writer.WriteString(Names.File, item.File);
         if (item.MboxIndex > 0)
         {
-            writer.WriteNumber("message", item.MboxIndex);
+            writer.WriteNumber(Names.Message, item.MboxIndex);
         }
     }
 }

@@ -504,7 +504,7 @@ public static partial class BounceClassifier
             return true;
         }
 
-        return parts.Original?.Headers.Contains("X-HmXmrOriginalRecipient") == true
+        return parts.OriginalFields?.Contains("X-HmXmrOriginalRecipient") == true
             || message.Subject?.Contains("complaint about message", StringComparison.OrdinalIgnoreCase) == true;
     }
 

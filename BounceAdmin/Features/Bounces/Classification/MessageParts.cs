@@ -15,8 +15,17 @@ internal sealed partial class MessageParts
     /// <summary>The message/feedback-report part (RFC 5965), if any.</summary>
     public MessageFeedbackReport? Feedback { get; private set; }
 
-    /// <summary>The returned original message or its headers (message/rfc822, text/rfc822-headers), if any.</summary>
+    /// <summary>The returned original message or its headers (message/rfc822, text/rfc822-headers) as MimeKit parsed it, if any.</summary>
+    /// <remarks>At most one of <see cref="Original"/> and <see cref="OriginalPart"/> is set: the first returned part.</remarks>
     public MimeMessage? Original { get; private set; }
+
+    /// <summary>The returned original kept as bytes by the classifier's own parser, whose header fields are read alone.</summary>
+    public ReturnedMessagePart? OriginalPart { get; private set; }
+
+    /// <summary>The header fields of the returned original, however it was returned.</summary>
+    public HeaderList? OriginalFields => Original?.Headers ?? OriginalPart?.Fields();
+
+    private bool HasOriginal => Original is not null || OriginalPart is not null;
 
     /// <summary>All human-readable text of the bounce itself (not of the returned message), capped.</summary>
     public string Text { get; private set; } = "";
@@ -150,15 +159,22 @@ internal sealed partial class MessageParts
                     break;
                 case ReturnedMessagePart returned:
                     // The same decisions as for a parsed message/rfc822 part (below), reading the returned bytes only as
-                    // far as needed: a few headers; the whole message only when its headers say it is a report.
-                    if (returned.HeadersOnly() is { Body: Multipart head } && head.ContentType.IsMimeType("multipart", "report")
+                    // far as needed: a few header fields; the whole message only when its headers say it is a report.
+                    if (returned.Fields() is { } fields && IsPlainReturned(fields))
+                    {
+                        if (!result.HasOriginal)
+                        {
+                            result.OriginalPart = returned;
+                        }
+                    }
+                    else if (returned.HeadersOnly() is { Body: Multipart head } && head.ContentType.IsMimeType("multipart", "report")
                         && returned.Full() is { Body: Multipart report } && report.ContentType.IsMimeType("multipart", "report"))
                     {
                         stack.Push((report, depth + 1));
                     }
-                    else
+                    else if (!result.HasOriginal)
                     {
-                        result.Original ??= returned.HeadersOnly();
+                        result.Original = returned.HeadersOnly();
                     }
 
                     break;
@@ -168,7 +184,11 @@ internal sealed partial class MessageParts
                     break;
                 case MessagePart part:
                     // The returned original: read its headers, never its body as bounce text.
-                    result.Original ??= part.Message;
+                    if (!result.HasOriginal)
+                    {
+                        result.Original = part.Message;
+                    }
+
                     break;
                 case TextPart text when !text.IsAttachment || text.ContentType.IsMimeType("text", "plain"):
                     if (text.IsHtml)
@@ -431,6 +451,30 @@ internal sealed partial class MessageParts
         return at < 0 ? -1 : from + at;
     }
 
+    /// <summary>
+    /// Whether returned header fields type the message's body as anything but a report, as MimeKit would read them: no
+    /// Content-Type (text/plain), or exactly one that parses and is not multipart/report. Anything else (a report, a
+    /// Content-Type MimeKit has to repair, two of them) is left to MimeKit's whole reading.
+    /// </summary>
+    private static bool IsPlainReturned(HeaderList fields)
+    {
+        ContentType? type = null;
+        foreach (var header in fields)
+        {
+            if (header.Id != HeaderId.ContentType)
+            {
+                continue;
+            }
+
+            if (type is not null || !ContentType.TryParse(BounceClassifier.ParserOptions, header.RawValue, out type))
+            {
+                return false;
+            }
+        }
+
+        return type is null || !type.IsMimeType("multipart", "report");
+    }
+
     private const int MaxTagChars = 2000;
 
     /// <summary>
@@ -583,14 +627,20 @@ internal sealed partial class OriginalHeaders
     {
         if (parts.Original is { } original)
         {
-            var recipients = original.To.Mailboxes.ToList();
-            return new OriginalHeaders
+            return FromMessage(original);
+        }
+
+        if (parts.OriginalPart is { } part)
+        {
+            if (part.Fields() is { } fields && FromFields(fields) is { } read)
             {
-                MessageId = MessageIdOf(original),
-                To = recipients.Count == 1 ? Addresses.Clean(recipients[0].Address) : null,
-                From = Addresses.Clean(original.From.Mailboxes.FirstOrDefault()?.Address),
-                SendId = ParseSendId(original.Headers[BounceClassifier.SendIdHeader]),
-            };
+                return read;
+            }
+
+            if (part.HeadersOnly() is { } message)
+            {
+                return FromMessage(message);
+            }
         }
 
         // Inline copy in the text (qmail, old Sendmail, many Japanese MTAs): scan header-like lines.
@@ -624,6 +674,68 @@ internal sealed partial class OriginalHeaders
         };
     }
 
+    private static OriginalHeaders FromMessage(MimeMessage original)
+    {
+        var recipients = original.To.Mailboxes.ToList();
+        return new OriginalHeaders
+        {
+            MessageId = MessageIdOf(original),
+            To = recipients.Count == 1 ? Addresses.Clean(recipients[0].Address) : null,
+            From = Addresses.Clean(original.From.Mailboxes.FirstOrDefault()?.Address),
+            SendId = ParseSendId(original.Headers[BounceClassifier.SendIdHeader]),
+        };
+    }
+
+    /// <summary>
+    /// What <see cref="FromMessage"/> reads, from the header fields alone; null when that needs MimeKit's message object:
+    /// an address field that does not parse cleanly (the message object skips its bad addresses one by one) or a
+    /// Message-ID only its full parser reads.
+    /// </summary>
+    private static OriginalHeaders? FromFields(HeaderList fields)
+    {
+        List<MailboxAddress>? to = null;
+        MailboxAddress? from = null;
+        var fromSeen = false;
+        foreach (var header in fields)
+        {
+            if (header.Id is not (HeaderId.To or HeaderId.From))
+            {
+                continue;
+            }
+
+            // As the message object reads an address field: all fields of the name in order, their addresses together.
+            if (!InternetAddressList.TryParse(BounceClassifier.ParserOptions, header.RawValue, 0, header.RawValue.Length, out var list))
+            {
+                return null;
+            }
+
+            if (header.Id == HeaderId.To)
+            {
+                (to ??= []).AddRange(list.Mailboxes);
+            }
+            else if (!fromSeen)
+            {
+                from = list.Mailboxes.FirstOrDefault();
+                fromSeen = from is not null;
+            }
+        }
+
+        string? messageId = null;
+        var index = fields.IndexOf(HeaderId.MessageId);
+        if (index >= 0 && (messageId = PlainMessageId(fields[index])) is null)
+        {
+            return null;
+        }
+
+        return new OriginalHeaders
+        {
+            MessageId = messageId,
+            To = to is [var only] ? Addresses.Clean(only.Address) : null,
+            From = Addresses.Clean(from?.Address),
+            SendId = ParseSendId(fields[BounceClassifier.SendIdHeader]),
+        };
+    }
+
     /// <summary>
     /// The Message-ID of <paramref name="message"/> without angle brackets. A plain "&lt;local@domain&gt;" value is read
     /// directly; anything else (comments, quoting, folding) goes through MimeKit's full RFC 5322 msg-id parser, which is
@@ -637,9 +749,14 @@ internal sealed partial class OriginalHeaders
             return null;
         }
 
+        return PlainMessageId(message.Headers[index]) ?? message.MessageId;
+    }
+
+    /// <summary>A Message-ID field's "&lt;local@domain&gt;" without the brackets when written plainly, else null.</summary>
+    private static string? PlainMessageId(Header header)
+    {
         // Printable ASCII with no encoded word decodes to itself: the raw bytes give the same value without MimeKit's
         // RFC 2047 decoder and unfolding (a decoder, a buffer and two strings per header).
-        var header = message.Headers[index];
         var bytes = ReturnedMessagePart.TrimBlanks(header.RawValue);
         if (bytes.Length > 2 && bytes[0] == '<' && bytes[^1] == '>')
         {
@@ -665,7 +782,7 @@ internal sealed partial class OriginalHeaders
             }
         }
 
-        return message.MessageId;
+        return null;
     }
 
     private const string SendIdField = BounceClassifier.SendIdHeader + ":";

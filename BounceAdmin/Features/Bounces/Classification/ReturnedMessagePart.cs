@@ -20,8 +20,10 @@ public sealed class ReturnedMessagePart : MimePart
 
     private MimeMessage? headers;
     private MimeMessage? full;
+    private HeaderList? fields;
     private bool headersRead;
     private bool fullRead;
+    private bool fieldsRead;
 
     /// <summary>Called by MimeKit's parser for each message/rfc822 part.</summary>
     public ReturnedMessagePart(MimeEntityConstructorArgs args)
@@ -45,6 +47,48 @@ public sealed class ReturnedMessagePart : MimePart
         return headers;
     }
 
+    /// <summary>
+    /// The header fields the classifier reads (those of <see cref="HeadersOnly"/>), parsed as a bare header list: no
+    /// message object, no body. A message object costs MimeKit about ten times as much (its address lists, change
+    /// events and an empty body typed by the Content-Type), and most returned parts need none. Null when the part's
+    /// header block is not made of whole fields only (<see cref="HeadersOnly"/> then reads it as MimeKit would) or the part
+    /// has no content.
+    /// </summary>
+    internal HeaderList? Fields()
+    {
+        if (!fieldsRead)
+        {
+            fieldsRead = true;
+            fields = ParseFields();
+        }
+
+        return fields;
+    }
+
+    private HeaderList? ParseFields()
+    {
+        if (ReadContent() is not { } bytes)
+        {
+            return null;
+        }
+
+        var block = Scratch(ref threadWrapped);
+        if (!WriteReadHeaders(bytes.Span, block))
+        {
+            return null;
+        }
+
+        block.Position = 0;
+        try
+        {
+            return ParserFor(block).ParseHeaders();
+        }
+        finally
+        {
+            Release();
+        }
+    }
+
     /// <summary>The whole returned message, parsed as MimeKit parses message/rfc822 (nested parts included).</summary>
     internal MimeMessage? Full()
     {
@@ -57,14 +101,15 @@ public sealed class ReturnedMessagePart : MimePart
         return full;
     }
 
-    private MimeMessage? Parse(bool headersOnly)
+    /// <summary>The part's raw (not transfer-decoded) bytes in the thread's buffer, or null when it has no content.</summary>
+    private ReadOnlyMemory<byte>? ReadContent()
     {
         if (Content?.Stream is not { CanRead: true } raw)
         {
             return null;
         }
 
-        // The raw (not transfer-decoded) bytes: MimeKit parses a message/rfc822 part's bytes as they are.
+        // MimeKit parses a message/rfc822 part's bytes as they are.
         var content = Scratch(ref threadContent);
         var position = raw.CanSeek ? raw.Position : 0;
         if (raw.CanSeek)
@@ -78,16 +123,26 @@ public sealed class ReturnedMessagePart : MimePart
             raw.Position = position;
         }
 
-        var bytes = content.GetBuffer().AsSpan(0, (int)content.Length);
-        var fields = Scratch(ref threadWrapped);
-        if (headersOnly && WriteReadHeaders(bytes, fields))
+        return content.GetBuffer().AsMemory(0, (int)content.Length);
+    }
+
+    private MimeMessage? Parse(bool headersOnly)
+    {
+        if (ReadContent() is not { } content)
+        {
+            return null;
+        }
+
+        var bytes = content.Span;
+        var fieldBlock = Scratch(ref threadWrapped);
+        if (headersOnly && WriteReadHeaders(bytes, fieldBlock))
         {
             // Only whole header fields: read at the top level they parse exactly as inside the multipart, without the
             // envelope (a second message, a multipart and their headers).
-            fields.Position = 0;
+            fieldBlock.Position = 0;
             try
             {
-                return ParserFor(fields).ParseMessage();
+                return ParserFor(fieldBlock).ParseMessage();
             }
             finally
             {
