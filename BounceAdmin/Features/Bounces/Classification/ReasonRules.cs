@@ -840,6 +840,8 @@ public static partial class ReasonRules
         _ => null,
     };
 
+    private static bool IsWhiteSpace(char c) => c < 128 ? c == ' ' || (c >= '\t' && c <= '\r') : char.IsWhiteSpace(c);
+
     /// <summary>Lower case with runs of whitespace collapsed, so wrapped diagnostics match phrases.</summary>
     public static string? Lower(string? text) => Collapse(text, lowerCase: true);
 
@@ -859,23 +861,39 @@ public static partial class ReasonRules
         char[]? rented = null;
         var span = text.Length <= 2048 ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
         var j = 0;
-        var space = false;
-        foreach (var c in text)
+        var i = 0;
+        while (i < text.Length)
         {
-            // ASCII (nearly all of a bounce) tested inline: the framework's char helpers are calls from precompiled code.
-            if (c < 128 ? c == ' ' || (c >= '\t' && c <= '\r') : char.IsWhiteSpace(c))
+            var c = text[i];
+
+            // Printable ASCII other than the space (nearly all of a bounce) is tested inline: the framework's char
+            // helpers are calls from precompiled code.
+            if ((uint)(c - '!') <= '~' - '!')
             {
-                space = true;
+                span[j++] = lowerCase && (uint)(c - 'A') <= 'Z' - 'A' ? (char)(c | 0x20) : c;
+                i++;
                 continue;
             }
 
-            if (space && j > 0)
+            if (IsWhiteSpace(c))
             {
-                span[j++] = ' ';
+                // A run of white space is one space, and none at either end.
+                do
+                {
+                    i++;
+                }
+                while (i < text.Length && IsWhiteSpace(text[i]));
+
+                if (j > 0 && i < text.Length)
+                {
+                    span[j++] = ' ';
+                }
+
+                continue;
             }
 
-            space = false;
-            span[j++] = !lowerCase ? c : c < 128 ? (c is >= 'A' and <= 'Z' ? (char)(c | 0x20) : c) : char.ToLowerInvariant(c);
+            span[j++] = lowerCase && c >= 128 ? char.ToLowerInvariant(c) : c;
+            i++;
         }
 
         j = Math.Min(j, maxLength);
