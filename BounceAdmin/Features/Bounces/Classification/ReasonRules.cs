@@ -512,14 +512,15 @@ public static partial class ReasonRules
             }
         }
 
-        foreach (var reason in FirstPass)
+        for (var pass = 0; pass < FirstPass.Length; pass++)
         {
+            var reason = FirstPass[pass];
             if (statusReason == reason && !loose && !WeakStatusReasons.Contains(reason))
             {
                 return FromStatus(status!, reason);
             }
 
-            if (hits.Find(reason) is not { } phrase)
+            if (hits.At(FirstPassRules[pass]) is not { } phrase)
             {
                 continue;
             }
@@ -681,6 +682,20 @@ public static partial class ReasonRules
 
     private static readonly Dictionary<string, int> RuleIndex = CreateRuleIndex();
 
+    /// <summary>The wording rule of each <see cref="FirstPass"/> reason, looked up once instead of per decision.</summary>
+    private static readonly int[] FirstPassRules = CreateFirstPassRules();
+
+    private static int[] CreateFirstPassRules()
+    {
+        var rules = new int[FirstPass.Length];
+        for (var i = 0; i < rules.Length; i++)
+        {
+            rules[i] = RuleIndex[FirstPass[i]];
+        }
+
+        return rules;
+    }
+
     /// <summary>Reason → index in <see cref="TextRules"/>. A loop, not LINQ over tuples: those generic instantiations are in no
     /// precompiled image and had to be JIT-compiled on the first message's path.</summary>
     private static Dictionary<string, int> CreateRuleIndex()
@@ -736,7 +751,7 @@ public static partial class ReasonRules
 
         public string? Find(string reason) => RuleIndex.TryGetValue(reason, out var index) ? At(index) : null;
 
-        private string? At(int index)
+        public string? At(int index)
         {
             if (string.IsNullOrEmpty(lowerText))
             {
