@@ -464,8 +464,55 @@ public static partial class BounceClassifier
     private static string? FieldValue(HeaderList group, string name)
     {
         var index = group.IndexOf(name);
-        return index < 0 ? null : group[index].Value;
+        return index < 0 ? null : DecodedValue(group[index]);
     }
+
+    /// <summary>
+    /// <see cref="Header.Value"/>, read directly from the raw bytes when they are ASCII with no encoded word (as DSN
+    /// fields nearly always are): MimeKit's RFC 2047 decoder would return those characters unchanged, and its unfolding
+    /// (trim, drop the line breaks of folded lines) is done here. Anything else goes to MimeKit.
+    /// </summary>
+    internal static string DecodedValue(Header header)
+    {
+        var raw = header.RawValue;
+        if (!System.Text.Ascii.IsValid(raw) || raw.AsSpan().IndexOf("=?"u8) >= 0)
+        {
+            return header.Value;
+        }
+
+        var value = raw.AsSpan();
+        var start = 0;
+        while (start < value.Length && IsAsciiWhiteSpace(value[start]))
+        {
+            start++;
+        }
+
+        var end = value.Length;
+        while (end > start && IsAsciiWhiteSpace(value[end - 1]))
+        {
+            end--;
+        }
+
+        value = value[start..end];
+        if (value.IndexOfAny((byte)'\r', (byte)'\n') < 0)
+        {
+            return Encoding.ASCII.GetString(value);
+        }
+
+        Span<char> chars = value.Length <= 256 ? stackalloc char[value.Length] : new char[value.Length];
+        var count = 0;
+        foreach (var b in value)
+        {
+            if (b is not ((byte)'\r' or (byte)'\n'))
+            {
+                chars[count++] = (char)b;
+            }
+        }
+
+        return new string(chars[..count]);
+    }
+
+    private static bool IsAsciiWhiteSpace(byte b) => b == ' ' || (b >= '\t' && b <= '\r');
 
     /// <summary>Removes the "type;" prefix of DSN fields (rfc822; dns; smtp; X-Postfix;).</summary>
     private static string? StripType(string? value)
