@@ -617,11 +617,59 @@ internal sealed partial class OriginalHeaders
 {
     public string? MessageId { get; private init; }
 
-    public string? To { get; private init; }
+    /// <summary>The one recipient the original was addressed to (null for none or several); read on first use.</summary>
+    public string? To
+    {
+        get
+        {
+            ReadAddresses();
+            return to;
+        }
+        private init => (to, addressesRead) = (value, true);
+    }
 
-    public string? From { get; private init; }
+    /// <summary>The original's first sender; read on first use.</summary>
+    public string? From
+    {
+        get
+        {
+            ReadAddresses();
+            return from;
+        }
+        private init => (from, addressesRead) = (value, true);
+    }
 
     public long? SendId { get; private init; }
+
+    // Only bounces without a delivery-status part ask for To and From: the address parse is skipped for the others.
+    private string? to;
+    private string? from;
+    private bool addressesRead;
+    private MimeMessage? message;
+    private HeaderList? fields;
+    private ReturnedMessagePart? part;
+
+    private void ReadAddresses()
+    {
+        if (addressesRead)
+        {
+            return;
+        }
+
+        addressesRead = true;
+        if (fields is not null && AddressesOf(fields) is { } read)
+        {
+            (to, from) = read;
+            return;
+        }
+
+        if ((message ?? part?.HeadersOnly()) is { } original)
+        {
+            var recipients = original.To.Mailboxes.ToList();
+            to = recipients.Count == 1 ? Addresses.Clean(recipients[0].Address) : null;
+            from = Addresses.Clean(original.From.Mailboxes.FirstOrDefault()?.Address);
+        }
+    }
 
     public static OriginalHeaders Read(MessageParts parts)
     {
@@ -632,7 +680,7 @@ internal sealed partial class OriginalHeaders
 
         if (parts.OriginalPart is { } part)
         {
-            if (part.Fields() is { } fields && FromFields(fields) is { } read)
+            if (part.Fields() is { } fields && FromFields(fields, part) is { } read)
             {
                 return read;
             }
@@ -674,52 +722,19 @@ internal sealed partial class OriginalHeaders
         };
     }
 
-    private static OriginalHeaders FromMessage(MimeMessage original)
+    private static OriginalHeaders FromMessage(MimeMessage original) => new()
     {
-        var recipients = original.To.Mailboxes.ToList();
-        return new OriginalHeaders
-        {
-            MessageId = MessageIdOf(original),
-            To = recipients.Count == 1 ? Addresses.Clean(recipients[0].Address) : null,
-            From = Addresses.Clean(original.From.Mailboxes.FirstOrDefault()?.Address),
-            SendId = ParseSendId(original.Headers[BounceClassifier.SendIdHeader]),
-        };
-    }
+        MessageId = MessageIdOf(original),
+        SendId = ParseSendId(original.Headers[BounceClassifier.SendIdHeader]),
+        message = original,
+    };
 
     /// <summary>
-    /// What <see cref="FromMessage"/> reads, from the header fields alone; null when that needs MimeKit's message object:
-    /// an address field that does not parse cleanly (the message object skips its bad addresses one by one) or a
-    /// Message-ID only its full parser reads.
+    /// What <see cref="FromMessage"/> reads, from the header fields alone; null when the Message-ID is one only MimeKit's
+    /// message object reads (comments, quoting). The addresses fall back to that object by themselves.
     /// </summary>
-    private static OriginalHeaders? FromFields(HeaderList fields)
+    private static OriginalHeaders? FromFields(HeaderList fields, ReturnedMessagePart part)
     {
-        List<MailboxAddress>? to = null;
-        MailboxAddress? from = null;
-        var fromSeen = false;
-        foreach (var header in fields)
-        {
-            if (header.Id is not (HeaderId.To or HeaderId.From))
-            {
-                continue;
-            }
-
-            // As the message object reads an address field: all fields of the name in order, their addresses together.
-            if (!InternetAddressList.TryParse(BounceClassifier.ParserOptions, header.RawValue, 0, header.RawValue.Length, out var list))
-            {
-                return null;
-            }
-
-            if (header.Id == HeaderId.To)
-            {
-                (to ??= []).AddRange(list.Mailboxes);
-            }
-            else if (!fromSeen)
-            {
-                from = list.Mailboxes.FirstOrDefault();
-                fromSeen = from is not null;
-            }
-        }
-
         string? messageId = null;
         var index = fields.IndexOf(HeaderId.MessageId);
         if (index >= 0 && (messageId = PlainMessageId(fields[index])) is null)
@@ -730,10 +745,43 @@ internal sealed partial class OriginalHeaders
         return new OriginalHeaders
         {
             MessageId = messageId,
-            To = to is [var only] ? Addresses.Clean(only.Address) : null,
-            From = Addresses.Clean(from?.Address),
             SendId = ParseSendId(fields[BounceClassifier.SendIdHeader]),
+            fields = fields,
+            part = part,
         };
+    }
+
+    /// <summary>
+    /// To and From as the message object reads them (all fields of the name in order, their addresses together), from the
+    /// fields alone; null when an address field does not parse cleanly (the message object skips bad addresses one by one).
+    /// </summary>
+    private static (string? To, string? From)? AddressesOf(HeaderList fields)
+    {
+        List<MailboxAddress>? to = null;
+        MailboxAddress? from = null;
+        foreach (var header in fields)
+        {
+            if (header.Id is not (HeaderId.To or HeaderId.From))
+            {
+                continue;
+            }
+
+            if (!InternetAddressList.TryParse(BounceClassifier.ParserOptions, header.RawValue, 0, header.RawValue.Length, out var list))
+            {
+                return null;
+            }
+
+            if (header.Id == HeaderId.To)
+            {
+                (to ??= []).AddRange(list.Mailboxes);
+            }
+            else
+            {
+                from ??= list.Mailboxes.FirstOrDefault();
+            }
+        }
+
+        return (to is [var only] ? Addresses.Clean(only.Address) : null, Addresses.Clean(from?.Address));
     }
 
     /// <summary>
