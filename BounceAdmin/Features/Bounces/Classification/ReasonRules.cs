@@ -478,17 +478,25 @@ public static partial class ReasonRules
         var hits = diagnosticHits;
         var from = "diagnostic";
         var command = SmtpCommand(lowerDiagnostic);
-        if (context is not null && (command is null || diagnosticHits.Any() is null))
-        {
-            var (lowerContext, contextCommand) = LowerContext(context);
-            command ??= contextCommand;
+        var commandKnown = command is not null || context is null;
 
-            // The rest of the bounce is read only when the recipient's own status and diagnostic say nothing usable.
-            if (diagnosticHits.Any() is null && (statusReason is null || loose))
+        // The command the rest of the bounce names, looked for only when a rule asks (lowering a long text costs).
+        string? Command()
+        {
+            if (!commandKnown)
             {
-                hits = RuleHits.ForThread(1, lowerContext);
-                from = "bounce text";
+                command = ContextCommand(context!);
+                commandKnown = true;
             }
+
+            return command;
+        }
+
+        // The rest of the bounce is read only when the recipient's own status and diagnostic say nothing usable.
+        if (context is not null && diagnosticHits.Any() is null && (statusReason is null || loose))
+        {
+            hits = RuleHits.ForThread(1, LowerContext(context));
+            from = "bounce text";
         }
 
         // x.4.4 "unable to route" with the MX lookup named as what failed: the domain has no mail exchanger (notaccept).
@@ -532,14 +540,14 @@ public static partial class ReasonRules
                 continue;
             }
 
-            if (reason is "userunknown" or "hostunknown" && command == "MAIL")
+            if (reason is "userunknown" or "hostunknown" && Command() == "MAIL")
             {
                 // RFC 5321: at MAIL FROM the unknown address or domain is the sender's.
                 return new("rejected", "command:mail-unknown-sender", $"the {from} says \"{phrase}\" in answer to MAIL FROM: the sender address was refused");
             }
 
             // x.5.x (protocol status) is what MTAs answer at RCPT: it confirms the recipient stage too.
-            var recipientStage = command == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5')
+            var recipientStage = Command() == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5')
                 || ContainsAny(hits.Text, DirectoryPhrases);
             if (reason == "userunknown" && NamelessUserUnknown().IsMatch(hits.Text ?? ""))
             {
@@ -549,7 +557,7 @@ public static partial class ReasonRules
                     $"the {from} says \"{phrase}\" without naming any address: a filter refused the message");
             }
 
-            if (reason == "userunknown" && command == "DATA" && HostDoesNotExist().IsMatch(hits.Text ?? ""))
+            if (reason == "userunknown" && Command() == "DATA" && HostDoesNotExist().IsMatch(hits.Text ?? ""))
             {
                 // "553 mx.example.com does not exist": the subject that does not exist is a host name, not a mailbox.
                 return new("hostunknown", "text:host-does-not-exist", $"the {from} says a host name does not exist");
@@ -597,7 +605,7 @@ public static partial class ReasonRules
             return FromStatus(status!, statusReason);
         }
 
-        if (command == "MAIL")
+        if (Command() == "MAIL")
         {
             // RFC 5321: a refusal at MAIL FROM concerns the sender; with a security/policy status (x.7.x) it is the sending host that is blocked.
             return status?.Length > 2 && status[2] == '7'
@@ -711,19 +719,44 @@ public static partial class ReasonRules
 
     /// <summary>The per-thread last context: all recipients of one message share it, so it is lowered and searched once.</summary>
     [ThreadStatic]
-    private static (string Source, string Lower, string? Command)? lastContext;
+    private static ContextCache? lastContext;
 
-    private static (string Lower, string? Command) LowerContext(string context)
+    private sealed class ContextCache
     {
-        if (lastContext is { } cached && ReferenceEquals(cached.Source, context))
+        public string? Source;
+        public string Lower = "";
+        public string? Command;
+        public bool CommandKnown;
+    }
+
+    /// <summary><paramref name="context"/> lowered and collapsed (once per context).</summary>
+    private static string LowerContext(string context) => CacheFor(context).Lower;
+
+    /// <summary>The SMTP command <paramref name="context"/> names (searched once per context).</summary>
+    private static string? ContextCommand(string context)
+    {
+        var cache = CacheFor(context);
+        if (!cache.CommandKnown)
         {
-            return (cached.Lower, cached.Command);
+            cache.Command = SmtpCommand(cache.Lower);
+            cache.CommandKnown = true;
         }
 
-        var lower = Lower(context) ?? "";
-        var command = SmtpCommand(lower);
-        lastContext = (context, lower, command);
-        return (lower, command);
+        return cache.Command;
+    }
+
+    private static ContextCache CacheFor(string context)
+    {
+        var cache = lastContext ??= new ContextCache();
+        if (!ReferenceEquals(cache.Source, context))
+        {
+            cache.Source = context;
+            cache.Lower = Lower(context) ?? "";
+            cache.Command = null;
+            cache.CommandKnown = false;
+        }
+
+        return cache;
     }
 
     /// <summary>Which wording rules match one text: all rules found in one pass, on the first question.</summary>
