@@ -33,13 +33,14 @@ public static class ClassifyCommand
             AppContext.SetSwitch("System.IO.DisableFileLocking", true);
         }
 
-        error ??= Console.Error;
         if (args.Length == 0 || args.Any(a => a is "-h" or "--help"))
         {
-            await error.WriteLineAsync("Usage: classify PATH...   (PATH: an .eml file, a folder of .eml files, or an mbox file)");
+            await (error ?? Console.Error).WriteLineAsync("Usage: classify PATH...   (PATH: an .eml file, a folder of .eml files, or an mbox file)");
             return 2;
         }
 
+        // Started before standard output is opened (the console's set-up took ~2 ms), so the warm-up overlaps it too.
+        var warmUp = StartWarmUp();
         if (output is null)
         {
             // Standard output is unbuffered: one write call per message would be one system call per message. Disposed
@@ -48,23 +49,25 @@ public static class ClassifyCommand
             // (~25 methods) at the very end of the run.
             using var stdout = Console.OpenStandardOutput();
             using var buffered = new BufferedStream(stdout, 1 << 16);
-            return await RunAsync(args, buffered, error);
+            return await RunAsync(args, buffered, error, warmUp);
         }
 
         using var buffer = new MemoryStream();
-        var code = await RunAsync(args, buffer, error);
+        var code = await RunAsync(args, buffer, error, warmUp);
         await output.WriteAsync(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
         await output.FlushAsync();
         return code;
     }
 
     /// <summary>Runs the command, writing UTF-8 JSON Lines to <paramref name="output"/>.</summary>
-    public static async Task<int> RunAsync(string[] args, Stream output, TextWriter error)
+    /// <param name="args">The paths.</param>
+    /// <param name="output">Where the JSON Lines go.</param>
+    /// <param name="error">Where problems with the paths are reported; standard error when null. Standard error is
+    /// opened only when there is something to report: setting up the console's writer took ~5 ms, before the warm-up.</param>
+    public static Task<int> RunAsync(string[] args, Stream output, TextWriter? error) => RunAsync(args, output, error, StartWarmUp());
+
+    private static async Task<int> RunAsync(string[] args, Stream output, TextWriter? error, Thread warmUp)
     {
-        // A thread of its own, not Task.Run: the thread pool's first work item waited 6–11 ms for the pool to start its
-        // threads, most of the time the main thread spends listing the input, which is what the warm-up overlaps.
-        var warmUp = new Thread(WarmUp) { IsBackground = true, Name = "classify warm-up" };
-        warmUp.Start();
         var exit = 0;
         var items = new List<WorkItem>();
         foreach (var path in args)
@@ -77,7 +80,7 @@ public static class ClassifyCommand
             {
                 if (IsMbox(path))
                 {
-                    exit = Math.Max(exit, await AddMboxAsync(path, items, error));
+                    exit = Math.Max(exit, await AddMboxAsync(path, items, error ?? Console.Error));
                 }
                 else
                 {
@@ -86,7 +89,7 @@ public static class ClassifyCommand
             }
             else
             {
-                await error.WriteLineAsync($"classify: no such file or folder: {path}");
+                await (error ?? Console.Error).WriteLineAsync($"classify: no such file or folder: {path}");
                 exit = 2;
             }
         }
@@ -321,6 +324,18 @@ public static class ClassifyCommand
         writer.Reset(buffer);
         Write(writer, buffer, item, result);
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// Starts <see cref="WarmUp"/> on a thread of its own, not Task.Run: the thread pool's first work item waited 6–11 ms
+    /// for the pool to start its threads, most of the time the main thread spends listing the input, which is what the
+    /// warm-up overlaps.
+    /// </summary>
+    private static Thread StartWarmUp()
+    {
+        var warmUp = new Thread(WarmUp) { IsBackground = true, Name = "classify warm-up" };
+        warmUp.Start();
+        return warmUp;
     }
 
     /// <summary>
