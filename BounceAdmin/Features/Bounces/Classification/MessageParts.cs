@@ -646,7 +646,6 @@ internal sealed partial class OriginalHeaders
     private string? from;
     private bool addressesRead;
     private MimeMessage? message;
-    private HeaderList? fields;
     private ReturnedMessagePart? part;
 
     private void ReadAddresses()
@@ -657,7 +656,7 @@ internal sealed partial class OriginalHeaders
         }
 
         addressesRead = true;
-        if (fields is not null && AddressesOf(fields) is { } read)
+        if (part?.Fields() is { } fields && AddressesOf(fields) is { } read)
         {
             (to, from) = read;
             return;
@@ -680,7 +679,7 @@ internal sealed partial class OriginalHeaders
 
         if (parts.OriginalPart is { } part)
         {
-            if (part.Fields() is { } fields && FromFields(fields, part) is { } read)
+            if (FromFields(part) is { } read)
             {
                 return read;
             }
@@ -730,11 +729,17 @@ internal sealed partial class OriginalHeaders
     };
 
     /// <summary>
-    /// What <see cref="FromMessage"/> reads, from the header fields alone; null when the Message-ID is one only MimeKit's
-    /// message object reads (comments, quoting). The addresses fall back to that object by themselves.
+    /// What <see cref="FromMessage"/> reads, from the part's header fields alone; null when they are not whole fields
+    /// or the Message-ID is one only MimeKit's message object reads (comments, quoting). The addresses fall back to that
+    /// object by themselves.
     /// </summary>
-    private static OriginalHeaders? FromFields(HeaderList fields, ReturnedMessagePart part)
+    private static OriginalHeaders? FromFields(ReturnedMessagePart part)
     {
+        if (part.Fields() is not { } fields)
+        {
+            return null;
+        }
+
         string? messageId = null;
         var index = fields.IndexOf(HeaderId.MessageId);
         if (index >= 0 && (messageId = PlainMessageId(fields[index])) is null)
@@ -746,7 +751,6 @@ internal sealed partial class OriginalHeaders
         {
             MessageId = messageId,
             SendId = ParseSendId(fields[BounceClassifier.SendIdHeader]),
-            fields = fields,
             part = part,
         };
     }

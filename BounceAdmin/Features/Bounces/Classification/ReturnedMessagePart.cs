@@ -67,18 +67,11 @@ public sealed class ReturnedMessagePart : MimePart
 
     private HeaderList? ParseFields()
     {
-        if (ReadContent() is not { } bytes)
+        if (ReadContent() is not { } content || FieldBlock(content.Span) is not { } block)
         {
             return null;
         }
 
-        var block = Scratch(ref threadWrapped);
-        if (!WriteReadHeaders(bytes.Span, block))
-        {
-            return null;
-        }
-
-        block.Position = 0;
         try
         {
             return ParserFor(block).ParseHeaders();
@@ -87,6 +80,23 @@ public sealed class ReturnedMessagePart : MimePart
         {
             Release();
         }
+    }
+
+    /// <summary>
+    /// The read header fields of <paramref name="content"/> alone (<see cref="WriteReadHeaders"/>) in the thread's buffer,
+    /// ready to parse; null when the block is not made of whole fields only. Read at the top level, they parse exactly as
+    /// inside the multipart, without the envelope (a second message, a multipart and their headers).
+    /// </summary>
+    private static MemoryStream? FieldBlock(ReadOnlySpan<byte> content)
+    {
+        var block = Scratch(ref threadWrapped);
+        if (!WriteReadHeaders(content, block))
+        {
+            return null;
+        }
+
+        block.Position = 0;
+        return block;
     }
 
     /// <summary>The whole returned message, parsed as MimeKit parses message/rfc822 (nested parts included).</summary>
@@ -134,12 +144,8 @@ public sealed class ReturnedMessagePart : MimePart
         }
 
         var bytes = content.Span;
-        var fieldBlock = Scratch(ref threadWrapped);
-        if (headersOnly && WriteReadHeaders(bytes, fieldBlock))
+        if (headersOnly && FieldBlock(bytes) is { } fieldBlock)
         {
-            // Only whole header fields: read at the top level they parse exactly as inside the multipart, without the
-            // envelope (a second message, a multipart and their headers).
-            fieldBlock.Position = 0;
             try
             {
                 return ParserFor(fieldBlock).ParseMessage();
