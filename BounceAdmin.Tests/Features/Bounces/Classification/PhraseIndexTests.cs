@@ -106,6 +106,22 @@ public class PhraseIndexTests
     }
 
     [Fact]
+    public void Rejects_phrases_that_need_more_states_than_the_table_can_number()
+    {
+        // 700 phrases of 50 distinct characters share no prefix beyond the first letter: about 34,000 states, over 32,768.
+        var random = new Random(7);
+        var phrases = Enumerable.Range(0, 700)
+            .Select(_ => new string(Enumerable.Range(0, 50).Select(_ => (char)random.Next('a', 'z' + 1)).ToArray()))
+            .ToArray();
+        Assert.Throws<ArgumentException>(() => new PhraseIndex([phrases]));
+
+        // Just under the limit still builds and finds its phrases.
+        var fewer = phrases[..600];
+        var index = new PhraseIndex([fewer]);
+        Assert.True(index.ContainsAny("xx" + fewer[599] + "xx"));
+    }
+
+    [Fact]
     public void The_wording_rules_agree_with_a_search_per_rule_over_the_dev_corpus()
     {
         // The reference is the framework's multi-string search, one per rule, as the rules were searched before the index.

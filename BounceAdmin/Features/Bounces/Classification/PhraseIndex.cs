@@ -80,9 +80,18 @@ internal sealed class PhraseIndex
 
         classes++;
 
-        // The trie: children[state * classes + class], 0 = no child (the root is never a child).
-        var children = new List<int>(classes * 1024);
-        children.AddRange(new int[classes]);
+        // The trie, built in the table itself: next[state * classes + class] is the child state, 0 for none (the root is
+        // never a child). One allocation sized for the most states the phrases can need (one per character, plus the
+        // root): a growing list of rows allocated 2.4 MB of large-object garbage at start-up, enough to make the
+        // process's first garbage collection a full one (4 ms with the workers stopped). The rows past the last state
+        // stay unused.
+        var capacity = 1;
+        foreach (var phrase in phrases)
+        {
+            capacity += phrase.Length;
+        }
+
+        next = new ushort[Math.Min(capacity, Ends) * classes];
         var ends = new List<List<int>?> { null };
         for (var p = 0; p < phrases.Length; p++)
         {
@@ -90,36 +99,34 @@ internal sealed class PhraseIndex
             foreach (var c in phrases[p])
             {
                 var slot = (state * classes) + classOf[c];
-                if (children[slot] == 0)
+                if (next[slot] == 0)
                 {
-                    children[slot] = ends.Count;
+                    if (ends.Count == Ends)
+                    {
+                        throw new ArgumentException($"the phrases need more than {Ends} automaton states", nameof(groups));
+                    }
+
+                    next[slot] = (ushort)ends.Count;
                     ends.Add(null);
-                    children.AddRange(new int[classes]);
                 }
 
-                state = children[slot];
+                state = next[slot];
             }
 
             (ends[state] ??= []).Add(p);
         }
 
+        // Breadth first: a state's failure link is shallower than the state, so its row is complete when the state's is
+        // filled in. The root's row is complete as built (a missing child leads back to the root).
         var states = ends.Count;
-        if (states > Ends)
-        {
-            throw new ArgumentException($"the phrases need {states} automaton states; at most {Ends} are supported", nameof(groups));
-        }
-
-        // Breadth first: a state's failure link is shallower than the state, so its row is complete when the state's is filled.
-        next = new ushort[states * classes];
         var fail = new int[states];
         var order = new int[states];
         var queued = 0;
         var taken = 0;
         for (var cls = 1; cls < classes; cls++)
         {
-            if (children[cls] is var child and > 0)
+            if (next[cls] is var child and > 0)
             {
-                next[cls] = (ushort)child;
                 order[queued++] = child;
             }
         }
@@ -131,17 +138,16 @@ internal sealed class PhraseIndex
             merged[state] = Merge(ends[state], merged[fail[state]]);
             for (var cls = 1; cls < classes; cls++)
             {
-                var child = children[(state * classes) + cls];
+                var slot = (state * classes) + cls;
                 var viaFailure = next[(fail[state] * classes) + cls];
-                if (child > 0)
+                if (next[slot] is var child and > 0)
                 {
                     fail[child] = viaFailure;
-                    next[(state * classes) + cls] = (ushort)child;
                     order[queued++] = child;
                 }
                 else
                 {
-                    next[(state * classes) + cls] = viaFailure;
+                    next[slot] = viaFailure;
                 }
             }
         }
@@ -159,7 +165,7 @@ internal sealed class PhraseIndex
 
         outputStart[states] = flat.Count;
         outputs = [.. flat];
-        for (var i = 0; i < next.Length; i++)
+        for (var i = 0; i < states * classes; i++)
         {
             if (merged[next[i]] is not null)
             {
