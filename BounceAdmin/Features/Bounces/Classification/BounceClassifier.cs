@@ -558,28 +558,22 @@ public static partial class BounceClassifier
     private static bool IsAutoReply(MimeMessage message)
     {
         var headers = message.Headers;
-        // Exim and others mark their bounces "Auto-Submitted: auto-replied" too; a bounce is never an auto-reply.
-        var sender = message.From.Mailboxes.FirstOrDefault()?.Address;
-        if ((sender is not null && Addresses.IsMailSystem(sender)) || headers.Contains("X-Failed-Recipients")
-            || IsReportType(message, "delivery-status") || (message.Subject is { } s && LooksLikeBounceSubject(s)))
+        var autoSubmitted = headers["Auto-Submitted"];
+        var subject = message.Subject;
+        var marked = (autoSubmitted is not null && autoSubmitted.Trim().StartsWith("auto-replied", StringComparison.OrdinalIgnoreCase))
+            || headers.Contains("X-Autoreply") || headers.Contains("X-Autorespond") || headers.Contains("X-Autoresponder")
+            || string.Equals(headers["Precedence"]?.Trim(), "auto_reply", StringComparison.OrdinalIgnoreCase)
+            || (subject is not null && AutoReplySubject().IsMatch(subject) && !LooksLikeBounceSubject(subject));
+        if (!marked)
         {
+            // Most messages carry no auto-reply mark: the sender's address is not even parsed.
             return false;
         }
 
-        var autoSubmitted = headers["Auto-Submitted"];
-        if (autoSubmitted is not null && autoSubmitted.Trim().StartsWith("auto-replied", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        if (headers.Contains("X-Autoreply") || headers.Contains("X-Autorespond") || headers.Contains("X-Autoresponder")
-            || string.Equals(headers["Precedence"]?.Trim(), "auto_reply", StringComparison.OrdinalIgnoreCase))
-        {
-            return true;
-        }
-
-        var subject = message.Subject;
-        return subject is not null && AutoReplySubject().IsMatch(subject) && !LooksLikeBounceSubject(subject);
+        // Exim and others mark their bounces "Auto-Submitted: auto-replied" too; a bounce is never an auto-reply.
+        var sender = message.From.Mailboxes.FirstOrDefault()?.Address;
+        return !((sender is not null && Addresses.IsMailSystem(sender)) || headers.Contains("X-Failed-Recipients")
+            || IsReportType(message, "delivery-status") || (subject is not null && LooksLikeBounceSubject(subject)));
     }
 
     /// <summary>Subject wordings of delivery failure reports (any case).</summary>

@@ -1,4 +1,7 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using System.Text.RegularExpressions;
 
 namespace BounceAdmin.Features.Bounces.Classification;
@@ -908,10 +911,37 @@ public static partial class ReasonRules
         // Collapsing only shortens the text: fill a buffer, then allocate the one string of the final length.
         char[]? rented = null;
         var span = text.Length <= 2048 ? stackalloc char[text.Length] : (rented = ArrayPool<char>.Shared.Rent(text.Length));
+        ref var source = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(text.AsSpan()));
+        ref var target = ref Unsafe.As<char, ushort>(ref MemoryMarshal.GetReference(span));
         var j = 0;
         var i = 0;
         while (i < text.Length)
         {
+            // Sixteen characters at a time where nothing changes but the case: printable ASCII whose spaces are single and
+            // followed by printable ASCII (so no run of white space starts or ends inside), once something was written (a
+            // leading space is dropped). Most of a bounce's text is such runs; the scalar steps below take the rest.
+            if (Vector256.IsHardwareAccelerated && j > 0 && i + Vector256<ushort>.Count < text.Length)
+            {
+                var block = Vector256.LoadUnsafe(ref source, (nuint)i);
+                var following = Vector256.LoadUnsafe(ref source, (nuint)(i + 1));
+                var printable = Vector256.LessThanOrEqual(block - Vector256.Create((ushort)' '), Vector256.Create((ushort)('~' - ' ')));
+                var followedByWord = Vector256.LessThanOrEqual(following - Vector256.Create((ushort)'!'), Vector256.Create((ushort)('~' - '!')));
+                var loneSpaces = ~Vector256.Equals(block, Vector256.Create((ushort)' ')) | followedByWord;
+                if ((printable & loneSpaces) == Vector256<ushort>.AllBitsSet)
+                {
+                    if (lowerCase)
+                    {
+                        var upper = Vector256.LessThanOrEqual(block - Vector256.Create((ushort)'A'), Vector256.Create((ushort)('Z' - 'A')));
+                        block |= upper & Vector256.Create((ushort)0x20);
+                    }
+
+                    block.StoreUnsafe(ref target, (nuint)j);
+                    i += Vector256<ushort>.Count;
+                    j += Vector256<ushort>.Count;
+                    continue;
+                }
+            }
+
             var c = text[i];
 
             // Printable ASCII other than the space (nearly all of a bounce) is tested inline: the framework's char
