@@ -53,6 +53,22 @@ public class BounceClassifierTests
 
     private static ClassificationResult Classify(string text) => BounceClassifier.Classify(Encoding.UTF8.GetBytes(text.ReplaceLineEndings("\n")));
 
+    [Theory]
+    [InlineData("windows-1252", new byte[] { 0x92 }, "\u2019")]
+    [InlineData("iso-8859-15", new byte[] { 0xA4 }, "\u20AC")]
+    [InlineData("shift_jis", new byte[] { 0x82, 0xA0 }, "\u3042")]
+    public void Decodes_text_in_code_page_charsets(string charset, byte[] encoded, string expected)
+    {
+        var head = "From: MAILER-DAEMON@mx.example.net\nTo: s@example.com\nSubject: failure notice\nMIME-Version: 1.0\n"
+            + $"Content-Type: text/plain; charset={charset}\nContent-Transfer-Encoding: 8bit\n\n"
+            + "<a@example.org>:\n550 5.1.1 the address wasn";
+        byte[] bytes = [.. Encoding.ASCII.GetBytes(head), .. encoded, .. Encoding.ASCII.GetBytes("t found\n")];
+
+        var recipient = Assert.Single(BounceClassifier.Classify(bytes).Recipients);
+
+        Assert.Contains("the address wasn" + expected + "t found", recipient.Diagnostic);
+    }
+
     [Fact]
     public void Mbox_file_with_two_reports_gives_the_recipients_of_both()
     {

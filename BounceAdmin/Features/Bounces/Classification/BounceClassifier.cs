@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.RegularExpressions;
 using BounceAdmin.Data.Entities;
@@ -13,6 +15,17 @@ namespace BounceAdmin.Features.Bounces.Classification;
 /// </summary>
 public static partial class BounceClassifier
 {
+    /// <summary>
+    /// Makes the code-page encodings (windows-1252, ISO-2022-JP, Shift_JIS, GB2312, EUC-KR, ...) available, as soon as
+    /// this assembly is loaded and so before MimeKit builds its charset table. Without them MimeKit reads such text as
+    /// ISO-8859-1 (a windows-1252 right quote became U+0092), and whether they were there depended on whether some other
+    /// library of the process had registered them first: the same message could be decoded two ways.
+    /// </summary>
+    [ModuleInitializer]
+    [SuppressMessage("Usage", "CA2255:The 'ModuleInitializer' attribute should not be used in libraries",
+        Justification = "An application assembly; the registration must precede any use of MimeKit, whoever uses it first.")]
+    internal static void RegisterCodePages() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
+
     /// <summary>Name of the header our sends carry with the send id; reports that return the headers give it back.</summary>
     public const string SendIdHeader = "X-BounceAdmin-Send";
 
