@@ -20,7 +20,7 @@ public static class CommandLine
             return args[0] switch
             {
                 "user" => await UserCommand.RunAsync(args[1..]),
-                "classify" => await ClassifyCommand.RunAsync(args[1..]),
+                "classify" => NativeClassify.TryRun(args[1..]) ?? await ClassifyCommand.RunAsync(args[1..]),
                 "ingest" => await IngestCommand.RunAsync(args[1..]),
                 "bench" => await BenchCommand.RunAsync(args[1..]),
                 _ => Usage(),

@@ -1,13 +1,5 @@
 namespace BounceAdmin.Data.Entities;
 
-/// <summary>Hard, soft or none (not a bounce).</summary>
-public enum BounceKind
-{
-    None = 0,
-    Soft = 1,
-    Hard = 2,
-}
-
 /// <summary>What happened when the bounce was applied to its person.</summary>
 public enum BounceOutcome
 {

@@ -9,9 +9,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BounceAdmin.Features.Bounces.Ingestion;
 
-/// <summary>One raw message to ingest: a name for messages and the quarantine, and its bytes.</summary>
-public sealed record RawMessage(string Name, byte[] Content);
-
 /// <summary>Progress of a long ingest, for the upload's progress bar.</summary>
 public sealed record IngestProgress(int Done, int Total, IngestSummary SoFar);
 

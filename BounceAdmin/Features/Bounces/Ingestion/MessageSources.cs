@@ -4,6 +4,9 @@ using MimeKit;
 
 namespace BounceAdmin.Features.Bounces.Ingestion;
 
+/// <summary>One raw message to ingest: a name for messages and the quarantine, and its bytes.</summary>
+public sealed record RawMessage(string Name, byte[] Content);
+
 /// <summary>Reads raw messages from .eml files, folders of them, mbox files and zip archives.</summary>
 public static class MessageSources
 {
