@@ -75,6 +75,22 @@ public sealed class NativeClassifyTests : IDisposable
         File.WriteAllText(Path.Combine(dir, "two.mbox"),
             "From a@b Mon Mar  2 10:00:00 2026\nFrom: MAILER-DAEMON@mx.example.net\nSubject: failure notice\n\n<x@example.org>:\n550 5.1.1 user unknown\n\n"
             + "From a@b Mon Mar  2 10:00:01 2026\nFrom: MAILER-DAEMON@mx.example.net\nSubject: failure notice\n\n<y@example.org>:\n452 4.2.2 mailbox full\n");
+        // 500 nested multiparts (the classifier's depth limit, and MimeKit's recursion on the executable's own stacks) and a
+        // bounce with an 8 MB attachment.
+        var deep = new System.Text.StringBuilder("From: MAILER-DAEMON@mx.example.net\nSubject: failure notice\nMIME-Version: 1.0\n");
+        for (var i = 0; i < 500; i++)
+        {
+            deep.Append($"Content-Type: multipart/mixed; boundary=\"b{i}\"\n\n--b{i}\n");
+        }
+
+        deep.Append("Content-Type: text/plain\n\n<x@example.org>: 550 5.1.1 user unknown\n");
+        File.WriteAllText(Path.Combine(dir, "deep.eml"), deep.ToString());
+        var line = new string('A', 76) + "\n";
+        File.WriteAllText(Path.Combine(dir, "large.eml"),
+            "From: MAILER-DAEMON@mx.example.net\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\n"
+            + "Content-Type: multipart/mixed; boundary=\"B\"\n\n--B\nContent-Type: text/plain\n\n<x@example.org>: 550 5.1.1 user unknown\n\n"
+            + "--B\nContent-Type: application/octet-stream\nContent-Transfer-Encoding: base64\n\n"
+            + string.Concat(Enumerable.Repeat(line, 8 * 1024 * 1024 / 77)) + "--B--\n");
         var missing = Path.Combine(dir, "no such folder");
 
         foreach (var args in new[] { new[] { dir, missing }, [Path.Combine(dir, "two.mbox")], [] })
