@@ -917,27 +917,27 @@ public static partial class ReasonRules
         var i = 0;
         while (i < text.Length)
         {
-            // Sixteen characters at a time where nothing changes but the case: printable ASCII whose spaces are single and
+            // Eight characters at a time where nothing changes but the case: printable ASCII whose spaces are single and
             // followed by printable ASCII (so no run of white space starts or ends inside), once something was written (a
             // leading space is dropped). Most of a bounce's text is such runs; the scalar steps below take the rest.
-            if (Vector256.IsHardwareAccelerated && j > 0 && i + Vector256<ushort>.Count < text.Length)
+            if (Vector128.IsHardwareAccelerated && j > 0 && i + Vector128<ushort>.Count < text.Length)
             {
-                var block = Vector256.LoadUnsafe(ref source, (nuint)i);
-                var following = Vector256.LoadUnsafe(ref source, (nuint)(i + 1));
-                var printable = Vector256.LessThanOrEqual(block - Vector256.Create((ushort)' '), Vector256.Create((ushort)('~' - ' ')));
-                var followedByWord = Vector256.LessThanOrEqual(following - Vector256.Create((ushort)'!'), Vector256.Create((ushort)('~' - '!')));
-                var loneSpaces = ~Vector256.Equals(block, Vector256.Create((ushort)' ')) | followedByWord;
-                if ((printable & loneSpaces) == Vector256<ushort>.AllBitsSet)
+                var block = Vector128.LoadUnsafe(ref source, (nuint)i);
+                var following = Vector128.LoadUnsafe(ref source, (nuint)(i + 1));
+                var printable = Vector128.LessThanOrEqual(block - Vector128.Create((ushort)' '), Vector128.Create((ushort)('~' - ' ')));
+                var followedByWord = Vector128.LessThanOrEqual(following - Vector128.Create((ushort)'!'), Vector128.Create((ushort)('~' - '!')));
+                var loneSpaces = ~Vector128.Equals(block, Vector128.Create((ushort)' ')) | followedByWord;
+                if ((printable & loneSpaces) == Vector128<ushort>.AllBitsSet)
                 {
                     if (lowerCase)
                     {
-                        var upper = Vector256.LessThanOrEqual(block - Vector256.Create((ushort)'A'), Vector256.Create((ushort)('Z' - 'A')));
-                        block |= upper & Vector256.Create((ushort)0x20);
+                        var upper = Vector128.LessThanOrEqual(block - Vector128.Create((ushort)'A'), Vector128.Create((ushort)('Z' - 'A')));
+                        block |= upper & Vector128.Create((ushort)0x20);
                     }
 
                     block.StoreUnsafe(ref target, (nuint)j);
-                    i += Vector256<ushort>.Count;
-                    j += Vector256<ushort>.Count;
+                    i += Vector128<ushort>.Count;
+                    j += Vector128<ushort>.Count;
                     continue;
                 }
             }
