@@ -4,12 +4,33 @@ namespace BounceAdmin.Cli;
 
 /// <summary>
 /// <c>bench [--people N] [--emails N] [--sends N] [--bounces N] [--db PATH] [--apply N] [--reps N] [--seed N] [--reuse]</c>:
-/// builds a synthetic database and measures the app's queries against it (issue 4). The last line printed is one JSON object.
+/// builds a synthetic database and measures the app's queries against it (issue 4).
+/// <c>bench classify [--corpus DIR] [--copies N] [--rounds N] [--no-sisimai] [--no-idle-wait]</c>: times <c>classify</c>
+/// against Perl Sisimai over a repeated corpus (issue 3). The last line printed is one JSON object.
 /// </summary>
 public static class BenchCommand
 {
     public static async Task<int> RunAsync(string[] args, TextWriter? output = null, CancellationToken ct = default)
     {
+        if (args is ["classify", ..])
+        {
+            ClassifyBenchOptions classify;
+            try
+            {
+                classify = ClassifyBenchOptions.Parse(args[1..]);
+                return await ClassifyBench.RunAsync(classify, output ?? Console.Out, ct: ct);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message + Environment.NewLine
+                    + "Usage: bench classify [--corpus DIR] [--copies N] [--rounds N] [--no-sisimai] [--no-idle-wait]");
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new CommandException(ex.Message, ex);
+            }
+        }
+
         BenchOptions options;
         try
         {

@@ -49,6 +49,8 @@ public static class CommandLine
                                                  create a user (password from BOUNCEADMIN_PASSWORD or asked for)
               bench [--people N] [--emails N] [--sends N] [--bounces N] [--db PATH]
                                                  build a synthetic database and measure the app's queries
+              bench classify [--corpus DIR] [--copies N] [--rounds N] [--no-sisimai]
+                                                 time classify against Perl Sisimai over a repeated corpus
             """);
         return 2;
     }
