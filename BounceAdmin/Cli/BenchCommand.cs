@@ -14,11 +14,9 @@ public static class BenchCommand
     {
         if (args is ["classify", ..])
         {
-            ClassifyBenchOptions classify;
             try
             {
-                classify = ClassifyBenchOptions.Parse(args[1..]);
-                return await ClassifyBench.RunAsync(classify, output ?? Console.Out, ct: ct);
+                return await ClassifyBench.RunAsync(ClassifyBenchOptions.Parse(args[1..]), output ?? Console.Out, ct: ct);
             }
             catch (ArgumentException ex)
             {

@@ -50,7 +50,9 @@ public sealed class ClassifyBenchTests : IDisposable
     {
         File.WriteAllText(Path.Combine(corpus, "a.eml"),
             "From: MAILER-DAEMON@mx.example.net\nSubject: failure notice\n\n<a@example.org>:\n550 5.1.1 user unknown\n");
-        File.WriteAllText(Path.Combine(corpus, "b.eml"),
+        // The same name in a subfolder: its copies must not collide with a.eml's.
+        Directory.CreateDirectory(Path.Combine(corpus, "more"));
+        File.WriteAllText(Path.Combine(corpus, "more", "a.eml"),
             "From: MAILER-DAEMON@mx.example.net\nSubject: failure notice\n\n<b@example.org>:\n452 4.2.2 mailbox full\n");
         var executable = NativeClassify.Executable(AppContext.BaseDirectory);
         Assert.NotNull(executable);

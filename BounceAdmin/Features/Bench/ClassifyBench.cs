@@ -76,11 +76,12 @@ public static class ClassifyBench
         var folder = Directory.CreateTempSubdirectory("bounceadmin-bench-classify-").FullName;
         try
         {
+            // Numbered, so files of the same name in different subfolders of the corpus stay apart.
             for (var copy = 1; copy <= options.Copies; copy++)
             {
-                foreach (var source in sources)
+                for (var i = 0; i < sources.Length; i++)
                 {
-                    File.Copy(source, Path.Combine(folder, $"r{copy:D2}-{Path.GetFileName(source)}"));
+                    File.Copy(sources[i], Path.Combine(folder, $"r{copy:D3}-{i:D6}-{Path.GetFileName(sources[i])}"));
                 }
             }
 
