@@ -18,7 +18,8 @@ public sealed class NativeClassifyTests : IDisposable
     private static string Executable()
     {
         var path = NativeClassify.Executable(AppContext.BaseDirectory);
-        Assert.True(path is not null, $"the build did not produce {NativeClassify.FileName} next to the app (see its warnings)");
+        Assert.True(path is not null, $"no {NativeClassify.FileName} next to the app: the build did not produce it (see its warnings), "
+            + $"or {NativeClassify.InProcessVariable} is set");
         return path;
     }
 

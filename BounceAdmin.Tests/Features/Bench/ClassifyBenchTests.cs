@@ -55,7 +55,7 @@ public sealed class ClassifyBenchTests : IDisposable
         File.WriteAllText(Path.Combine(corpus, "more", "a.eml"),
             "From: MAILER-DAEMON@mx.example.net\nSubject: failure notice\n\n<b@example.org>:\n452 4.2.2 mailbox full\n");
         var executable = NativeClassify.Executable(AppContext.BaseDirectory);
-        Assert.NotNull(executable);
+        Assert.True(executable is not null, $"no {NativeClassify.FileName} next to the tests (or {NativeClassify.InProcessVariable} is set)");
         var output = new StringWriter();
 
         var code = await ClassifyBench.RunAsync(new ClassifyBenchOptions(corpus, Copies: 3, Rounds: 2, Sisimai: false, WaitForIdle: false),
