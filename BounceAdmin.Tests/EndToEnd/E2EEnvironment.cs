@@ -30,18 +30,11 @@ public static class E2EEnvironment
     public static string ArtifactsDir =>
         Environment.GetEnvironmentVariable("E2E_ARTIFACTS_DIR") is { Length: > 0 } d ? d : Path.Combine(RepoRoot, "TestResults", "e2e-artifacts");
 
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "BounceAdmin.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        return Directory.GetCurrentDirectory();
-    }
+    /// <summary>The clone the tests were built from (the build records it: BounceAdmin.Tests.csproj).</summary>
+    private static string FindRepoRoot() =>
+        typeof(E2EEnvironment).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+            .OfType<System.Reflection.AssemblyMetadataAttribute>()
+            .FirstOrDefault(a => a.Key == "BounceAdmin.RepoRoot")?.Value ?? Directory.GetCurrentDirectory();
 }
 
 /// <summary>

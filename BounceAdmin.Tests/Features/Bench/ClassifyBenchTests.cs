@@ -1,6 +1,7 @@
 using System.Text.Json;
 using BounceAdmin.Cli;
 using BounceAdmin.Features.Bench;
+using BounceAdmin.Tests.Features.Bounces.Classification;
 
 namespace BounceAdmin.Tests.Features.Bench;
 
@@ -11,10 +12,22 @@ public sealed class ClassifyBenchTests : IDisposable
     public void Dispose() => Directory.Delete(corpus, recursive: true);
 
     [Fact]
+    public void The_default_corpus_is_the_one_in_the_repository()
+    {
+        var corpus = ClassifyBenchOptions.DefaultCorpus;
+        Assert.NotNull(corpus);
+        Assert.True(File.Exists(Path.Combine(corpus, "expected.jsonl")), corpus);
+        Assert.Equal(Path.Combine("BounceAdmin.Tests", "Corpus", "dev"),
+            Path.GetRelativePath(Path.GetFullPath(Path.Combine(corpus, "..", "..", "..")), corpus));
+        Assert.Equal(Directory.GetFiles(CorpusAccuracyTests.CorpusDirectory(), "*.eml").Length,
+            Directory.GetFiles(corpus, "*.eml").Length);
+    }
+
+    [Fact]
     public void Parses_its_options_and_refuses_mistakes()
     {
         var defaults = ClassifyBenchOptions.Parse([]);
-        Assert.Equal(new ClassifyBenchOptions(ClassifyBenchOptions.DefaultCorpus, 20, 9, true, true), defaults);
+        Assert.Equal(new ClassifyBenchOptions(ClassifyBenchOptions.DefaultCorpus!, 20, 9, true, true), defaults);
 
         var o = ClassifyBenchOptions.Parse(["--corpus", "/x", "--copies", "3", "--rounds", "2", "--no-sisimai", "--no-idle-wait"]);
         Assert.Equal(new ClassifyBenchOptions("/x", 3, 2, false, false), o);

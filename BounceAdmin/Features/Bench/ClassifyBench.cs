@@ -12,13 +12,20 @@ namespace BounceAdmin.Features.Bench;
 /// <param name="WaitForIdle">Whether each round first waits (up to a minute) until the machine was ≥ 90 % idle for a second.</param>
 public sealed record ClassifyBenchOptions(string Corpus, int Copies = 20, int Rounds = 9, bool Sisimai = true, bool WaitForIdle = true)
 {
-    /// <summary>The corpus used when none is given: the development corpus beside the repository.</summary>
-    public const string DefaultCorpus = "../shared/corpus/dev";
+    /// <summary>
+    /// The corpus used when none is given: the labelled development corpus in the repository
+    /// (<c>BounceAdmin.Tests/Corpus/dev</c>), whose absolute path the build records in the assembly. Null when the app
+    /// was built outside a clone of the repository (then <c>--corpus</c> is required).
+    /// </summary>
+    public static string? DefaultCorpus { get; } = typeof(ClassifyBenchOptions).Assembly
+        .GetCustomAttributes(typeof(System.Reflection.AssemblyMetadataAttribute), false)
+        .OfType<System.Reflection.AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "BounceAdmin.DevCorpus")?.Value;
 
     /// <summary>Parses the arguments after <c>bench classify</c>; throws <see cref="ArgumentException"/> on a mistake.</summary>
     public static ClassifyBenchOptions Parse(IReadOnlyList<string> args)
     {
-        var o = new ClassifyBenchOptions(DefaultCorpus);
+        var o = new ClassifyBenchOptions(DefaultCorpus ?? "");
         for (var i = 0; i < args.Count; i++)
         {
             string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
@@ -62,6 +69,11 @@ public static class ClassifyBench
     public static async Task<int> RunAsync(ClassifyBenchOptions options, TextWriter output, IReadOnlyList<string>? classifyCommand = null,
         CancellationToken ct = default)
     {
+        if (options.Corpus.Length == 0)
+        {
+            throw new ArgumentException("This build does not know the repository's corpus folder: give one with --corpus DIR.");
+        }
+
         if (!Directory.Exists(options.Corpus))
         {
             throw new ArgumentException($"No corpus folder {Path.GetFullPath(options.Corpus)}: give one with --corpus DIR.");

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace BounceAdmin.Tests.Features.Bounces.Classification;
 
 /// <summary>
-/// Accuracy of the classifier over the labelled dev corpus (shared/corpus/dev beside the repository, as in CI).
+/// Accuracy of the classifier over the labelled dev corpus (BounceAdmin.Tests/Corpus/dev, part of the repository).
 /// Floors: recipient found ≥ 98 % (rows that name one), reason ≥ 90 %, category ≥ 95 %.
 /// </summary>
 public class CorpusAccuracyTests(ITestOutputHelper output)
@@ -15,18 +15,13 @@ public class CorpusAccuracyTests(ITestOutputHelper output)
     private const double ReasonFloor = 0.90;
     private const double CategoryFloor = 0.95;
 
+    /// <summary>The labelled dev corpus, copied beside the test assembly from <c>BounceAdmin.Tests/Corpus/dev</c>.</summary>
     internal static string CorpusDirectory()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "shared", "corpus", "dev");
-            if (File.Exists(Path.Combine(candidate, "expected.jsonl")))
-            {
-                return candidate;
-            }
-        }
-
-        throw new DirectoryNotFoundException("shared/corpus/dev not found above " + AppContext.BaseDirectory);
+        var dir = Path.Combine(AppContext.BaseDirectory, "Corpus", "dev");
+        return File.Exists(Path.Combine(dir, "expected.jsonl"))
+            ? dir
+            : throw new DirectoryNotFoundException($"The dev corpus was not copied to {dir} (BounceAdmin.Tests.csproj copies Corpus/**).");
     }
 
     private sealed record Expected(string File, string? Recipient, string Reason, string? Status, int? ReplyCode);
