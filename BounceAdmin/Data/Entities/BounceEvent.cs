@@ -41,6 +41,9 @@ public sealed class BounceEvent
 
     public BounceKind Kind { get; set; }
 
+    /// <summary>Whether the failure was permanent (true), temporary (false) or not said (null); SPEC §3.</summary>
+    public bool? Permanent { get; set; }
+
     /// <summary>Enhanced status code (RFC 3463), e.g. 5.1.1.</summary>
     public string? Status { get; set; }
 

@@ -177,6 +177,9 @@ namespace BounceAdmin.Data.Migrations
                     b.Property<int>("Outcome")
                         .HasColumnType("INTEGER");
 
+                    b.Property<bool?>("Permanent")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int?>("PersonId")
                         .HasColumnType("INTEGER");
 

@@ -54,10 +54,10 @@ public sealed class BounceApplySession : IAsyncDisposable
     private const string InsertEventSql = """
         INSERT INTO BounceEvents (PersonId, SendId, EmailId, Recipient, RecipientDomain, Category, Reason, Kind, Status, ReplyCode,
             Diagnostic, RemoteMta, Source, Rule, RuleExplanation, OriginalMessageId, OccurredAt, ReceivedAt, DedupKey, Outcome,
-            Changes, SuspectedFalsePositive)
+            Changes, SuspectedFalsePositive, Permanent)
         VALUES (@person, @send, @email, @recipient, @domain, @category, @reason, @kind, @status, @reply,
             @diagnostic, @mta, @source, @rule, @explanation, @mid, @occurred, @received, @dedup, @outcome,
-            @changes, @suspect)
+            @changes, @suspect, @permanent)
         RETURNING Id
         """;
 
@@ -201,7 +201,10 @@ public sealed class BounceApplySession : IAsyncDisposable
         }
 
         var recipient = input.Recipient.Trim().ToLowerInvariant();
-        var category = BounceTaxonomy.CategoryOf(input.Reason, input.Status, input.ReplyCode);
+        var permanent = BounceTaxonomy.IsBounce(input.Reason)
+            ? input.Permanent ?? BounceTaxonomy.PermanenceOf(input.Status, input.ReplyCode)
+            : null;
+        var category = BounceTaxonomy.CategoryOf(input.Reason, permanent);
 
         // The matched send, when the returned headers name one; it only counts if it went to this recipient (a
         // forwarded or aliased bounce keeps the person but not the send).
@@ -214,6 +217,7 @@ public sealed class BounceApplySession : IAsyncDisposable
         person ??= ReadPerson(PersonByEmailSql, ("@email", recipient));
 
         var evt = BounceRulesService.NewEvent(input, recipient, category, dedup, now);
+        evt.Permanent = permanent;
         evt.PersonId = person?.Id;
         evt.SendId = send?.Id;
         evt.EmailId = send?.EmailId;
@@ -347,7 +351,7 @@ public sealed class BounceApplySession : IAsyncDisposable
             ("@status", e.Status), ("@reply", e.ReplyCode), ("@diagnostic", e.Diagnostic), ("@mta", e.RemoteMta),
             ("@source", e.Source), ("@rule", e.Rule), ("@explanation", e.RuleExplanation), ("@mid", e.OriginalMessageId),
             ("@occurred", e.OccurredAt), ("@received", e.ReceivedAt), ("@dedup", e.DedupKey), ("@outcome", (int)e.Outcome),
-            ("@changes", e.Changes), ("@suspect", e.SuspectedFalsePositive))!;
+            ("@changes", e.Changes), ("@suspect", e.SuspectedFalsePositive), ("@permanent", e.Permanent))!;
 
     private void UpdatePerson(Person person, PersonColumn columns, DateTime now)
     {

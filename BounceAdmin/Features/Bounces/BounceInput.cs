@@ -10,6 +10,11 @@ namespace BounceAdmin.Features.Bounces;
 /// <param name="OccurredAt">When the bounce happened (UTC).</param>
 /// <param name="OriginalMessageId">Message-ID of the bounced message, when the report returned it.</param>
 /// <param name="SendId">The app's own send id (X-BounceAdmin-Send header), when returned.</param>
+/// <param name="Permanent">
+/// Whether the failure is permanent (true: 5.x.x, 5xx, Action failed, a provider's hard type), temporary (false) or
+/// not said (null, then read from <paramref name="Status"/> and <paramref name="ReplyCode"/>). A temporary failure never
+/// changes the five fields (SPEC §3).
+/// </param>
 public sealed record BounceInput(
     string Recipient,
     string Reason,
@@ -23,7 +28,8 @@ public sealed record BounceInput(
     string? Rule = null,
     string? RuleExplanation = null,
     string? OriginalMessageId = null,
-    long? SendId = null);
+    long? SendId = null,
+    bool? Permanent = null);
 
 /// <summary>What applying one bounce did.</summary>
 public enum ApplyOutcome

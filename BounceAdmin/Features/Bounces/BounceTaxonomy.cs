@@ -40,24 +40,64 @@ public static class BounceTaxonomy
         Table.Keys.Append("notaccept").Concat(NotBounces).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>
-    /// The category of <paramref name="reason"/>; <c>notaccept</c> depends on whether the status is permanent (2) or
-    /// temporary (4). Null for non-bounces and for an unknown reason name.
+    /// Whether a failure is permanent (true), temporary (false) or not said (null), from its structure alone: the class
+    /// of the enhanced status code (RFC 3463: 5.x.x permanent, 4.x.x persistent transient), else the SMTP reply code
+    /// (RFC 5321: 5yz permanent negative, 4yz transient negative), else the RFC 3464 Action (failed / delayed).
     /// </summary>
-    public static int? CategoryOf(string? reason, string? status = null, int? replyCode = null)
+    public static bool? PermanenceOf(string? status, int? replyCode = null, string? action = null)
+    {
+        if (status is { Length: > 0 } && (status[0] == '5' || status[0] == '4'))
+        {
+            return status[0] == '5';
+        }
+
+        if (replyCode is >= 400 and < 600)
+        {
+            return replyCode >= 500;
+        }
+
+        if (action is not null)
+        {
+            if (action.Equals("failed", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            if (action.Equals("delayed", StringComparison.OrdinalIgnoreCase))
+            {
+                return false;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// The category of <paramref name="reason"/> under SPEC §3: categories 1 and 2 need a permanent failure. A
+    /// temporary one (<paramref name="permanent"/> false) keeps its reason but is category 3 when the reason is a
+    /// category 3 one and category 4 otherwise, so it never changes the five fields. Unknown permanence (null: the
+    /// message says neither) leaves the reason's own category. <c>notaccept</c> is 2 when permanent, 4 when temporary.
+    /// Null for non-bounces and for an unknown reason name.
+    /// </summary>
+    public static int? CategoryOf(string? reason, bool? permanent)
     {
         if (string.IsNullOrEmpty(reason) || NotBounces.Contains(reason))
         {
             return null;
         }
 
-        if (reason == "notaccept")
+        int? category = reason == "notaccept" ? Invalid : Table.TryGetValue(reason, out var c) ? c : null;
+        if (permanent == false && category is not null && category != Temporary)
         {
-            var temporary = status?.StartsWith('4') == true || (status is null && replyCode is >= 400 and < 500);
-            return temporary ? Technical : Invalid;
+            return Technical;
         }
 
-        return Table.TryGetValue(reason, out var category) ? category : null;
+        return category;
     }
+
+    /// <summary>The category of <paramref name="reason"/>, its permanence read from the status and reply code (<see cref="PermanenceOf"/>).</summary>
+    public static int? CategoryOf(string? reason, string? status = null, int? replyCode = null)
+        => CategoryOf(reason, PermanenceOf(status, replyCode));
 
     /// <summary>Hard for categories 1 and 2, soft for the rest, none for non-bounces.</summary>
     public static BounceKind KindOf(int? category, string? reason) => category switch

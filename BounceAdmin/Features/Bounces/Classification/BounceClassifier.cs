@@ -311,7 +311,7 @@ public static partial class BounceClassifier
             if (r.Recipient?.EndsWith("@googlegroups.com", StringComparison.Ordinal) == true && r.Status is not [_, '.', '1', ..]
                 && (r.Reason is "undefined" or "onhold" or "filtered" || (r.Reason == "userunknown" && r.Rule.StartsWith("text:", StringComparison.Ordinal))))
             {
-                var category = BounceTaxonomy.CategoryOf("rejected", r.Status, r.ReplyCode);
+                var category = BounceTaxonomy.CategoryOf("rejected", r.Permanent);
                 recipients[i] = r with
                 {
                     Reason = "rejected", Category = category, Kind = BounceTaxonomy.KindOf(category, "rejected"), Rule = "rhost:google-groups",
@@ -362,9 +362,10 @@ public static partial class BounceClassifier
     private static ClassifiedRecipient Make(string? recipient, string reason, string rule, string explanation, string? status, int? reply,
         string? diagnostic, string? remoteMta, DateTime? lastAttempt, string? action, OriginalHeaders original)
     {
-        var category = BounceTaxonomy.CategoryOf(reason, status, reply);
+        var permanent = BounceTaxonomy.IsBounce(reason) ? BounceTaxonomy.PermanenceOf(status, reply, action) : null;
+        var category = BounceTaxonomy.CategoryOf(reason, permanent);
         return new ClassifiedRecipient(recipient, reason, category, BounceTaxonomy.KindOf(category, reason), status, reply, diagnostic,
-            remoteMta, lastAttempt, action, original.MessageId, original.SendId, rule, explanation);
+            remoteMta, lastAttempt, action, original.MessageId, original.SendId, rule, explanation) { Permanent = permanent };
     }
 
     private static ClassifiedRecipient Decide(string? recipient, string? status, int? reply, string? diagnostic, string? remoteMta,

@@ -1,4 +1,5 @@
 using BounceAdmin.Data.Entities;
+using BounceAdmin.Features.Bounces;
 
 namespace BounceAdmin.Features.Bounces.Classification;
 
@@ -55,4 +56,11 @@ public sealed record ClassifiedRecipient(
     string? OriginalMessageId,
     long? SendId,
     string Rule,
-    string RuleExplanation);
+    string RuleExplanation)
+{
+    /// <summary>
+    /// Whether the failure is permanent (true), temporary (false) or not said (null); categories 1 and 2 need a
+    /// permanent one (SPEC §3, <see cref="BounceTaxonomy.CategoryOf(string?, bool?)"/>).
+    /// </summary>
+    public bool? Permanent { get; init; }
+}

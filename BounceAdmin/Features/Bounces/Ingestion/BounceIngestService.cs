@@ -108,7 +108,8 @@ public sealed class BounceIngestService(
                 Rule: r.Rule,
                 RuleExplanation: r.RuleExplanation,
                 OriginalMessageId: r.OriginalMessageId,
-                SendId: r.SendId));
+                SendId: r.SendId,
+                Permanent: r.Permanent));
         }
 
         if (inputs.Count == 0)
