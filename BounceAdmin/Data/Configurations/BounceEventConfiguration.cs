@@ -20,6 +20,8 @@ public sealed class BounceEventConfiguration : IEntityTypeConfiguration<BounceEv
         b.Property(e => e.OriginalMessageId).HasMaxLength(500);
         b.Property(e => e.DedupKey).HasMaxLength(128);
         b.Property(e => e.Changes).HasMaxLength(1000);
+        // Issue 14: a default, so bulk INSERTs that do not name the column (seeder, bench) store "verified".
+        b.Property(e => e.Unverified).HasDefaultValue(false);
 
         b.HasOne(e => e.Person).WithMany().HasForeignKey(e => e.PersonId);
         b.HasOne(e => e.Send).WithMany().HasForeignKey(e => e.SendId);

@@ -9,6 +9,10 @@ public enum BounceOutcome
     Unmatched = 1,
     /// <summary>Not a bounce (delivery report, auto-reply, complaint); no bounce field changes.</summary>
     NotABounce = 2,
+    /// <summary>Unverified (matches no send of ours) under <c>Bounces:UnverifiedPolicy</c> = review: kept, nothing changed, until an Admin approves or rejects it.</summary>
+    Held = 3,
+    /// <summary>Unverified and ignored (<c>Bounces:UnverifiedPolicy</c> = ignore), or rejected by an Admin: kept for the record, nothing changed.</summary>
+    Ignored = 4,
 }
 
 /// <summary>A bounce received from a mail system, classified, and what it changed.</summary>
@@ -65,6 +69,18 @@ public sealed class BounceEvent
 
     /// <summary>When the bounce happened (UTC): the report's arrival or last-attempt time.</summary>
     public DateTime OccurredAt { get; set; }
+
+    /// <summary>
+    /// The time the bounce itself claimed (UTC; the message's date or the webhook's timestamp), kept as it came; null for
+    /// bounces stored before it was kept. <see cref="OccurredAt"/> is this time clamped to the time received.
+    /// </summary>
+    public DateTime? ClaimedOccurredAt { get; set; }
+
+    /// <summary>
+    /// The bounce matches no send of ours for its address (no Message-ID or X-BounceAdmin-Send of a send to it, and no send
+    /// to the person in the 30 days before): anyone can write to a bounce mailbox, so it is marked (SPEC §4, issue 14).
+    /// </summary>
+    public bool Unverified { get; set; }
 
     /// <summary>When BounceAdmin took it in (UTC).</summary>
     public DateTime ReceivedAt { get; set; }

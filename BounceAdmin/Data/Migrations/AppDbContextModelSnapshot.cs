@@ -152,6 +152,9 @@ namespace BounceAdmin.Data.Migrations
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
 
+                    b.Property<DateTime?>("ClaimedOccurredAt")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("DedupKey")
                         .IsRequired()
                         .HasMaxLength(128)
@@ -230,6 +233,11 @@ namespace BounceAdmin.Data.Migrations
 
                     b.Property<bool>("SuspectedFalsePositive")
                         .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Unverified")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(false);
 
                     b.HasKey("Id");
 

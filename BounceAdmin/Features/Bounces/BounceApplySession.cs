@@ -36,6 +36,9 @@ public sealed class BounceApplySession : IAsyncDisposable
     private static readonly string SendByMessageIdSql = $"{SendAndPerson} WHERE s.MessageId = @mid LIMIT 1";
     private static readonly string PersonByEmailSql = $"SELECT {PersonColumns} FROM People WHERE EmailNormalized = @email";
 
+    // A send to the person recently enough to make a bounce verified (the index on PersonId, SentAt answers it).
+    private const string RecentSendSql = "SELECT EXISTS (SELECT 1 FROM Sends WHERE PersonId = @person AND SentAt >= @since)";
+
     private static readonly string EngagedSql = $"""
         SELECT EXISTS (SELECT 1 FROM EmailEvents WHERE PersonId = @person
             AND Type IN ({(int)EmailEventType.Opened}, {(int)EmailEventType.Clicked}) AND OccurredAt >= @since)
@@ -54,10 +57,10 @@ public sealed class BounceApplySession : IAsyncDisposable
     private const string InsertEventSql = """
         INSERT INTO BounceEvents (PersonId, SendId, EmailId, Recipient, RecipientDomain, Category, Reason, Kind, Status, ReplyCode,
             Diagnostic, RemoteMta, Source, Rule, RuleExplanation, OriginalMessageId, OccurredAt, ReceivedAt, DedupKey, Outcome,
-            Changes, SuspectedFalsePositive, Permanent)
+            Changes, SuspectedFalsePositive, Permanent, ClaimedOccurredAt, Unverified)
         VALUES (@person, @send, @email, @recipient, @domain, @category, @reason, @kind, @status, @reply,
             @diagnostic, @mta, @source, @rule, @explanation, @mid, @occurred, @received, @dedup, @outcome,
-            @changes, @suspect, @permanent)
+            @changes, @suspect, @permanent, @claimed, @unverified)
         RETURNING Id
         """;
 
@@ -84,14 +87,25 @@ public sealed class BounceApplySession : IAsyncDisposable
     private readonly PreparedCommands _sql;
     private readonly SqliteConnection _connection;
     private readonly TimeProvider _clock;
+    private readonly UnverifiedPolicy _policy;
+    private readonly int _defaultTimeout;
     private readonly Dictionary<PersonColumn, string> _updateSql = [];
 
-    private BounceApplySession(AppDbContext db, SqliteConnection connection, TimeProvider clock, BackgroundCheckpointer? checkpointer)
+    private BounceApplySession(AppDbContext db, SqliteConnection connection, TimeProvider clock, UnverifiedPolicy policy,
+        BackgroundCheckpointer? checkpointer, TimeSpan? busyTimeout)
     {
         _db = db;
         _connection = connection;
         _clock = clock;
+        _policy = policy;
         _checkpointer = checkpointer;
+        _defaultTimeout = connection.DefaultTimeout;
+        if (busyTimeout is { } t)
+        {
+            // SQLite's busy wait for BEGIN IMMEDIATE and every statement of the session (commands take it when created).
+            connection.DefaultTimeout = Math.Max(1, (int)Math.Ceiling(t.TotalSeconds));
+        }
+
         _sql = new PreparedCommands(connection);
     }
 
@@ -107,7 +121,8 @@ public sealed class BounceApplySession : IAsyncDisposable
         Unsubscribed = 32,
     }
 
-    internal static async Task<BounceApplySession> OpenAsync(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, CancellationToken ct)
+    internal static async Task<BounceApplySession> OpenAsync(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock,
+        UnverifiedPolicy policy, TimeSpan? busyTimeout, CancellationToken ct)
     {
         // The connection comes from an EF context so it carries the app's settings (connection string, the
         // synchronous=NORMAL interceptor) — or, in tests, the one shared in-memory connection.
@@ -117,7 +132,7 @@ public sealed class BounceApplySession : IAsyncDisposable
             await db.Database.OpenConnectionAsync(ct);
             var connection = (SqliteConnection)db.Database.GetDbConnection();
             Pragma(connection, SessionPragmas);
-            return new BounceApplySession(db, connection, clock, BackgroundCheckpointer.TryStart(connection));
+            return new BounceApplySession(db, connection, clock, policy, BackgroundCheckpointer.TryStart(connection), busyTimeout);
         }
         catch
         {
@@ -175,6 +190,7 @@ public sealed class BounceApplySession : IAsyncDisposable
 
         try
         {
+            _connection.DefaultTimeout = _defaultTimeout;
             Pragma(_connection, DefaultPragmas);
         }
         finally
@@ -221,6 +237,9 @@ public sealed class BounceApplySession : IAsyncDisposable
         evt.PersonId = person?.Id;
         evt.SendId = send?.Id;
         evt.EmailId = send?.EmailId;
+        // Verified: the returned headers name a send of ours to this address, or we sent to the person recently.
+        evt.Unverified = send is null
+            && (person is null || _sql.Scalar(RecentSendSql, ("@person", person.Id), ("@since", now - BounceTrustOptions.VerificationWindow)) is not 1L);
         var changes = new List<BounceRulesService.FieldChange>(3);
         var columns = PersonColumn.None;
         ApplyOutcome outcome;
@@ -229,9 +248,10 @@ public sealed class BounceApplySession : IAsyncDisposable
         {
             evt.Outcome = BounceOutcome.NotABounce;
             outcome = ApplyOutcome.NotABounce;
-            if (input.Reason == "feedback" && person is { Unsubscribed: false })
+            if (input.Reason == "feedback" && person is { Unsubscribed: false } && !evt.Unverified)
             {
-                // A complaint (feedback-loop report) unsubscribes the person; it never touches the bounce fields.
+                // A complaint (feedback-loop report) unsubscribes the person; it never touches the bounce fields. One that
+                // matches no send of ours does not: anyone can send a report to a feedback address.
                 person.Unsubscribed = true;
                 columns = PersonColumn.Unsubscribed;
                 changes.Add(new("Unsubscribed", "false", "true"));
@@ -242,6 +262,12 @@ public sealed class BounceApplySession : IAsyncDisposable
         {
             evt.Outcome = BounceOutcome.Unmatched;
             outcome = ApplyOutcome.Unmatched;
+        }
+        else if (evt.Unverified && _policy != UnverifiedPolicy.Apply && category is BounceTaxonomy.Block or BounceTaxonomy.Invalid)
+        {
+            // An unverified bounce that would take the person away: kept for an Admin (review) or for the record (ignore).
+            evt.Outcome = _policy == UnverifiedPolicy.Review ? BounceOutcome.Held : BounceOutcome.Ignored;
+            outcome = ApplyOutcome.Held;
         }
         else
         {
@@ -351,7 +377,8 @@ public sealed class BounceApplySession : IAsyncDisposable
             ("@status", e.Status), ("@reply", e.ReplyCode), ("@diagnostic", e.Diagnostic), ("@mta", e.RemoteMta),
             ("@source", e.Source), ("@rule", e.Rule), ("@explanation", e.RuleExplanation), ("@mid", e.OriginalMessageId),
             ("@occurred", e.OccurredAt), ("@received", e.ReceivedAt), ("@dedup", e.DedupKey), ("@outcome", (int)e.Outcome),
-            ("@changes", e.Changes), ("@suspect", e.SuspectedFalsePositive), ("@permanent", e.Permanent))!;
+            ("@changes", e.Changes), ("@suspect", e.SuspectedFalsePositive), ("@permanent", e.Permanent),
+            ("@claimed", e.ClaimedOccurredAt), ("@unverified", e.Unverified))!;
 
     private void UpdatePerson(Person person, PersonColumn columns, DateTime now)
     {

@@ -38,6 +38,8 @@ public enum ApplyOutcome
     Duplicate,
     Unmatched,
     NotABounce,
+    /// <summary>Unverified and kept for an Admin's review, or ignored (<see cref="BounceTrustOptions.UnverifiedPolicy"/>): nothing changed.</summary>
+    Held,
 }
 
 public sealed record ApplyResult(ApplyOutcome Outcome, long? BounceEventId, int? PersonId, string? Changes);

@@ -20,7 +20,8 @@ public sealed record BounceFilter(
     DateTime? From = null,
     DateTime? To = null,
     BounceOutcome? Outcome = null,
-    bool? SuspectedFalsePositive = null);
+    bool? SuspectedFalsePositive = null,
+    bool? Unverified = null);
 
 /// <summary>One row of the Bounces list.</summary>
 public sealed record BounceRow(
@@ -113,7 +114,9 @@ public sealed class BounceQueryService(IDbContextFactory<AppDbContext> dbFactory
             e.PersonId, string.IsNullOrEmpty(personName) ? null : personName, found.Person?.Email,
             e.SendId, found.Send?.EmailName, found.Send?.SentAt, e.RemoteMta, e.OriginalMessageId,
             e.SuspectedFalsePositive,
-            BounceAdvice.NextSteps(e.Category, e.Reason, e.Outcome, e.SuspectedFalsePositive, e.Diagnostic));
+            BounceAdvice.NextSteps(e.Category, e.Reason, e.Outcome, e.SuspectedFalsePositive, e.Diagnostic),
+            e.ClaimedOccurredAt is { } claimed && claimed != e.OccurredAt ? DateTime.SpecifyKind(claimed, DateTimeKind.Utc) : null,
+            e.Unverified, e.Permanent);
     }
 
     /// <summary>What an outcome means, in words.</summary>
@@ -122,6 +125,8 @@ public sealed class BounceQueryService(IDbContextFactory<AppDbContext> dbFactory
         BounceOutcome.Applied => "Matched to the person and applied under the bounce rules.",
         BounceOutcome.Unmatched => "No person has this address; the bounce is kept so it can be matched later.",
         BounceOutcome.NotABounce => "Not a bounce (delivery report, auto-reply or complaint); it changes no bounce field.",
+        BounceOutcome.Held => "Unverified (it matches no send of ours) and held for an Admin to approve or reject; nothing changed yet.",
+        BounceOutcome.Ignored => "Unverified (it matches no send of ours) and ignored by policy or rejected by an Admin; nothing changed.",
         _ => outcome.ToString(),
     };
 
@@ -162,6 +167,7 @@ public sealed class BounceQueryService(IDbContextFactory<AppDbContext> dbFactory
 
         if (f.Outcome is { } outcome) q = q.Where(b => b.Outcome == outcome);
         if (f.SuspectedFalsePositive is { } fp) q = q.Where(b => b.SuspectedFalsePositive == fp);
+        if (f.Unverified is { } unverified) q = q.Where(b => b.Unverified == unverified);
         return q;
     }
 

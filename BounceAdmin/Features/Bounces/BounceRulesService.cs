@@ -12,8 +12,12 @@ namespace BounceAdmin.Features.Bounces;
 /// Category 1 sets Email Suspended, its cause and time (the time only moves forward); Category 2 sets Email Invalid
 /// and its cause; every other category and every non-bounce changes no field. Each change writes an audit entry.
 /// </summary>
-public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock,
+    Microsoft.Extensions.Options.IOptionsMonitor<BounceTrustOptions>? trust = null)
 {
+    /// <summary>The unverified-bounce policy in force (apply when none is configured).</summary>
+    internal UnverifiedPolicy Policy => trust?.CurrentValue.UnverifiedPolicy ?? UnverifiedPolicy.Apply;
+
     /// <summary>How far back an open or click makes a Category 2 bounce a suspected false positive.</summary>
     public static readonly TimeSpan RecentEngagementWindow = TimeSpan.FromDays(30);
 
@@ -48,7 +52,14 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
 
     /// <summary>Opens a session that applies many messages, each in its own transaction, on one connection.</summary>
     public Task<BounceApplySession> OpenSessionAsync(CancellationToken ct = default)
-        => BounceApplySession.OpenAsync(dbFactory, clock, ct);
+        => BounceApplySession.OpenAsync(dbFactory, clock, Policy, null, ct);
+
+    /// <summary>
+    /// A session whose statements wait at most <paramref name="busyTimeout"/> for SQLite's write lock (a webhook answers
+    /// 503 rather than holding a provider's request for the default two minutes).
+    /// </summary>
+    internal Task<BounceApplySession> OpenSessionAsync(TimeSpan busyTimeout, CancellationToken ct)
+        => BounceApplySession.OpenAsync(dbFactory, clock, Policy, busyTimeout, ct);
 
     /// <summary>
     /// Re-matches unmatched bounces whose recipient now belongs to a person (e.g. after an import) and applies them
@@ -69,6 +80,22 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
             var person = await db.People.SingleAsync(p => p.EmailNormalized == evt.Recipient, ct);
             evt.Person = person;
             evt.Outcome = BounceOutcome.Applied;
+            // The same decision as a fresh bounce (SPEC §3): a temporary failure is never category 1 or 2, whenever it was stored.
+            evt.Permanent ??= BounceTaxonomy.IsBounce(evt.Reason) ? BounceTaxonomy.PermanenceOf(evt.Status, evt.ReplyCode) : null;
+            evt.Category = BounceTaxonomy.CategoryOf(evt.Reason, evt.Permanent);
+            evt.Kind = BounceTaxonomy.KindOf(evt.Category, evt.Reason);
+            evt.OccurredAt = ClampOccurredAt(evt.OccurredAt, evt.ReceivedAt);
+            evt.Unverified = evt.SendId is null && !await db.Sends.AnyAsync(
+                s => s.PersonId == person.Id && s.SentAt >= evt.ReceivedAt - BounceTrustOptions.VerificationWindow, ct);
+            if (evt.Unverified && Policy != UnverifiedPolicy.Apply && evt.Category is BounceTaxonomy.Block or BounceTaxonomy.Invalid)
+            {
+                evt.Outcome = Policy == UnverifiedPolicy.Review ? BounceOutcome.Held : BounceOutcome.Ignored;
+                await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
+                db.ChangeTracker.Clear();
+                continue;
+            }
+
             evt.Changes = ApplyToPerson(db, person, evt, clock.GetUtcNow().UtcDateTime);
             await db.SaveChangesAsync(ct);
             await EmailStats.RecordBounceAsync(db, evt, ct);
@@ -97,6 +124,24 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
         }
     }
 
+    /// <summary>How far ahead of the time received a bounce's own date may be (clocks differ a little), SPEC §2.</summary>
+    public static readonly TimeSpan AllowedClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The time a bounce is taken to have happened: the time it claims (the message's Date or Last-Attempt-Date, a
+    /// webhook's timestamp), but never later than <paramref name="receivedAt"/> plus <see cref="AllowedClockSkew"/> and
+    /// never before the Unix epoch. A bounce dated 2099 must not keep a person suspended until 2099, and date arithmetic
+    /// (windows of minutes or days around it) must never overflow; the claimed time is kept on the event as it came.
+    /// </summary>
+    public static DateTime ClampOccurredAt(DateTime claimedUtc, DateTime receivedAt)
+    {
+        var latest = receivedAt >= DateTime.MaxValue - AllowedClockSkew ? DateTime.MaxValue : receivedAt + AllowedClockSkew;
+        var t = claimedUtc > latest ? latest : claimedUtc < DateTime.UnixEpoch ? DateTime.UnixEpoch : claimedUtc;
+        return DateTime.SpecifyKind(t, DateTimeKind.Utc);
+    }
+
+    private static DateTime ToUtc(DateTime t) => t.Kind == DateTimeKind.Utc ? t : t.ToUniversalTime();
+
     /// <summary>The event to store for a validated input (person, send and outcome are filled in by the caller).</summary>
     internal static BounceEvent NewEvent(BounceInput input, string recipient, int? category, string dedupKey, DateTime nowUtc) => new()
     {
@@ -113,7 +158,8 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
         Rule = Truncate(input.Rule, 100),
         RuleExplanation = Truncate(input.RuleExplanation, 500),
         OriginalMessageId = Truncate(input.OriginalMessageId, 500),
-        OccurredAt = input.OccurredAt.Kind == DateTimeKind.Utc ? input.OccurredAt : input.OccurredAt.ToUniversalTime(),
+        OccurredAt = ClampOccurredAt(ToUtc(input.OccurredAt), nowUtc),
+        ClaimedOccurredAt = ToUtc(input.OccurredAt),
         ReceivedAt = nowUtc,
         DedupKey = dedupKey,
     };
@@ -181,7 +227,7 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
         => Truncate($"Bounce {evt.Reason} (category {evt.Category}{(evt.Status is null ? "" : ", " + evt.Status)}) from {evt.Source}", 2000)!;
 
     /// <summary>The field rules on a tracked person (re-matching): the changes plus their audit entries; returns what changed.</summary>
-    internal static string? ApplyToPerson(AppDbContext db, Person person, BounceEvent evt, DateTime nowUtc)
+    internal static string? ApplyToPerson(AppDbContext db, Person person, BounceEvent evt, DateTime nowUtc, string actor = "bounce", string? reasonSuffix = null)
     {
         var changes = ApplyRules(person, evt);
         if (changes.Count == 0)
@@ -189,12 +235,12 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
             return null;
         }
 
-        var reason = AuditReason(evt);
+        var reason = Truncate(AuditReason(evt) + reasonSuffix, 2000)!;
         foreach (var change in changes)
         {
             db.AuditEntries.Add(new AuditEntry
             {
-                PersonId = person.Id, At = nowUtc, Actor = "bounce", BounceEvent = evt, Field = change.Field,
+                PersonId = person.Id, At = nowUtc, Actor = actor, BounceEvent = evt, Field = change.Field,
                 OldValue = change.OldValue, NewValue = change.NewValue, Reason = reason,
             });
         }

@@ -9,6 +9,8 @@ public static class BouncesRegistration
     {
         services.AddScoped<BounceRulesService>();
         services.AddScoped<BounceQueryService>();
+        services.AddScoped<HeldBounceService>();
+        services.AddOptions<BounceTrustOptions>().BindConfiguration(BounceTrustOptions.Section);
         services.AddScoped<Ingestion.BounceIngestService>();
         services.AddScoped<Ingestion.QuarantineService>();
         services.AddWebhooks();

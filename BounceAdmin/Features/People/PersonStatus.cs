@@ -13,8 +13,14 @@ public sealed record PersonStatus(bool SuspendedNow, bool Mailable, IReadOnlyLis
     /// <summary>The reason given when a person has no email address.</summary>
     public const string NoEmailReason = "No email address";
 
+    /// <remarks>Overflow-safe: a stored time near <see cref="DateTime.MaxValue"/> (a bounce dated 9999-12-31, before dates
+    /// were clamped) is compared by difference, never by adding 24 hours to it.</remarks>
     public static bool IsSuspendedNow(DateTime? emailSuspendedAt, DateTime nowUtc)
-        => emailSuspendedAt is { } at && nowUtc < at + SuspensionLength;
+        => emailSuspendedAt is { } at && (at > nowUtc || nowUtc - at < SuspensionLength);
+
+    /// <summary>When a suspension at <paramref name="at"/> ends: 24 hours later, or <see cref="DateTime.MaxValue"/> when that is past the calendar's end.</summary>
+    public static DateTime SuspensionEnds(DateTime at)
+        => at > DateTime.MaxValue - SuspensionLength ? DateTime.SpecifyKind(DateTime.MaxValue, DateTimeKind.Utc) : at + SuspensionLength;
 
     public static PersonStatus Of(Person p, DateTime nowUtc)
         => Of(p.Email, p.Blocklisted, p.EmailInvalid, p.MarketingSuspended, p.Unsubscribed, p.EmailSuspendedAt, nowUtc);
@@ -32,7 +38,7 @@ public sealed record PersonStatus(bool SuspendedNow, bool Mailable, IReadOnlyLis
         var suspendedNow = IsSuspendedNow(emailSuspendedAt, nowUtc);
         if (suspendedNow) reasons.Add("Email Suspended (within 24 hours)");
 
-        DateTime? againAt = suspendedNow && reasons.Count == 1 ? emailSuspendedAt!.Value + SuspensionLength : null;
+        DateTime? againAt = suspendedNow && reasons.Count == 1 ? SuspensionEnds(emailSuspendedAt!.Value) : null;
         return new PersonStatus(suspendedNow, reasons.Count == 0, reasons, againAt);
     }
 }

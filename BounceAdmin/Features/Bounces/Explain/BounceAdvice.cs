@@ -19,6 +19,18 @@ public static class BounceAdvice
             return steps;
         }
 
+        if (outcome == BounceOutcome.Held)
+        {
+            steps.Add("An Admin should approve this bounce (apply it) only if the address really was mailed by us; otherwise reject it.");
+            return steps;
+        }
+
+        if (outcome == BounceOutcome.Ignored)
+        {
+            steps.Add("Nothing to do: the bounce matched no send of ours and was not applied.");
+            return steps;
+        }
+
         if (outcome == BounceOutcome.NotABounce)
         {
             steps.Add(reason switch
@@ -90,11 +102,13 @@ public static class BounceAdvice
     {
         BounceOutcome.Unmatched => "Nothing changed: no person has this address.",
         BounceOutcome.NotABounce => "Nothing changed: this is not a bounce, and only bounces touch the bounce fields.",
+        BounceOutcome.Held => "Nothing changed yet: the bounce is unverified and waits for an Admin's approval.",
+        BounceOutcome.Ignored => "Nothing changed: the bounce is unverified and was ignored (Bounces:UnverifiedPolicy) or rejected by an Admin.",
         _ => category switch
         {
             BounceTaxonomy.Block => "Nothing changed: the person was already suspended by a later or equal bounce.",
             BounceTaxonomy.Invalid => "Nothing changed: Email Invalid was already checked.",
-            _ => "Nothing changed: soft bounces (categories 3, 4 and 9) never change the bounce fields.",
+            _ => "Nothing changed: soft and temporary bounces (categories 3, 4 and 9) never change the bounce fields.",
         },
     };
 

@@ -13,6 +13,9 @@ namespace BounceAdmin.Features.Bounces.Explain;
 /// <param name="Changes">Each field change the bounce made ("Email Invalid: false → true"); empty when nothing changed.</param>
 /// <param name="NoChangeReason">Why nothing changed, when <paramref name="Changes"/> is empty.</param>
 /// <param name="NextSteps">Suggested next steps, most important first.</param>
+/// <param name="ClaimedOccurredAt">The time the bounce itself claimed, when it differs from <paramref name="OccurredAt"/> (it was clamped to the time received).</param>
+/// <param name="Unverified">The bounce matches no send of ours for its address (issue 14).</param>
+/// <param name="Permanent">Whether the failure was permanent, temporary, or not said.</param>
 public sealed record BounceExplanation(
     long Id,
     string Recipient,
@@ -44,4 +47,7 @@ public sealed record BounceExplanation(
     string? RemoteMta,
     string? OriginalMessageId,
     bool SuspectedFalsePositive,
-    IReadOnlyList<string> NextSteps);
+    IReadOnlyList<string> NextSteps,
+    DateTime? ClaimedOccurredAt = null,
+    bool Unverified = false,
+    bool? Permanent = null);

@@ -56,6 +56,15 @@ internal static class GenericEventMapper
             var other => throw new WebhookFormatException($"'kind' must be bounce, complaint or delivery, not '{other}'."),
         };
 
+        // Optional "permanent": true or false says it outright; otherwise the status, reply code and action decide.
+        var permanent = WebhookJson.Optional(e, "permanent") switch
+        {
+            null => BounceTaxonomy.PermanenceOf(status, replyCode, action),
+            { ValueKind: JsonValueKind.True } => true,
+            { ValueKind: JsonValueKind.False } => false,
+            _ => throw new WebhookFormatException("'permanent' must be true or false."),
+        };
+
         return WebhookRules.Input(
             Source,
             WebhookJson.RequiredString(e, "id"),
@@ -67,6 +76,7 @@ internal static class GenericEventMapper
             diagnostic,
             WebhookJson.OptionalString(e, "remoteMta"),
             WebhookJson.OptionalString(e, "messageId"),
-            WebhookJson.OptionalLong(e, "sendId"));
+            WebhookJson.OptionalLong(e, "sendId"),
+            permanent);
     }
 }

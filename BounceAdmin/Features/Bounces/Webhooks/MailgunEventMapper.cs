@@ -47,7 +47,9 @@ internal static class MailgunEventMapper
             remoteMta: WebhookJson.OptionalString(status, "mx-host"),
             messageId: WebhookJson.OptionalString(headers, "message-id"),
             // A custom variable the sender may attach (X-Mailgun-Variables); Mailgun echoes it in user-variables.
-            sendId: WebhookRules.SendId(WebhookJson.OptionalString(variables, "bounceadmin_send")));
+            sendId: WebhookRules.SendId(WebhookJson.OptionalString(variables, "bounceadmin_send")),
+            // Mailgun's severity: temporary (it retries) or permanent (it gave up).
+            permanent: kind == "failed" ? SeverityPermanence(WebhookJson.OptionalString(data, "severity")) : null);
         return ([input], 0);
     }
 
@@ -67,6 +69,14 @@ internal static class MailgunEventMapper
                 diagnostic, severity == "permanent" ? "failed" : "delayed"),
         };
     }
+
+    /// <summary>Mailgun's <c>severity</c> as a permanence: permanent → true, temporary → false, anything else → not said.</summary>
+    internal static bool? SeverityPermanence(string? severity) => severity switch
+    {
+        "permanent" => true,
+        "temporary" => false,
+        _ => null,
+    };
 
     /// <summary>The server's reply: delivery-status message and description (Mailgun fills one or the other, sometimes both).</summary>
     private static string? Diagnostic(JsonElement status)

@@ -12,11 +12,21 @@ internal static class PostmarkEventMapper
 {
     public const string Source = "webhook:postmark";
 
-    /// <summary>Bounce types Postmark counts as final; the others are temporary ("delayed").</summary>
+    /// <summary>Bounce types Postmark counts as final.</summary>
     private static readonly HashSet<string> PermanentTypes = new(StringComparer.Ordinal)
     {
-        "HardBounce", "BadEmailAddress", "Blocked", "SpamNotification", "VirusNotification", "DMARCPolicy", "AddressChange", "Unknown",
+        "HardBounce", "BadEmailAddress", "Blocked", "SpamNotification", "VirusNotification", "DMARCPolicy", "AddressChange", "ManuallyDeactivated",
     };
+
+    /// <summary>Bounce types Postmark counts as temporary (it retries or the receiver asked to try later).</summary>
+    private static readonly HashSet<string> TemporaryTypes = new(StringComparer.Ordinal)
+    {
+        "Transient", "SoftBounce", "DnsError", "ChallengeVerification",
+    };
+
+    /// <summary>The permanence of a Postmark bounce type: hard types true, soft/transient ones false, Unknown and the rest not said.</summary>
+    internal static bool? PermanenceOf(string type)
+        => PermanentTypes.Contains(type) ? true : TemporaryTypes.Contains(type) ? false : null;
 
     public static (List<BounceInput> Inputs, int Ignored) Map(JsonElement record)
     {
@@ -58,7 +68,8 @@ internal static class PostmarkEventMapper
             decision,
             diagnostic: details ?? WebhookJson.OptionalString(record, "Description") ?? type,
             messageId: messageId,
-            sendId: sendId)], 0);
+            sendId: sendId,
+            permanent: type == "SpamComplaint" ? null : PermanenceOf(type))], 0);
     }
 
     /// <summary>The reason of one Postmark record type, or null for a type that is not a bounce at all.</summary>
@@ -77,7 +88,7 @@ internal static class PostmarkEventMapper
                 return null;
         }
 
-        var decision = WebhookRules.Decide(null, null, details, PermanentTypes.Contains(type) ? "failed" : "delayed");
+        var decision = WebhookRules.Decide(null, null, details, PermanenceOf(type) switch { true => "failed", false => "delayed", _ => null });
         if (!WebhookRules.Undecided(decision) && decision.Rule != "action:delayed")
         {
             return decision;

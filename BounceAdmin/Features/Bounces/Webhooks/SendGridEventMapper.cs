@@ -49,7 +49,9 @@ internal static class SendGridEventMapper
                 diagnostic: diagnostic,
                 messageId: WebhookJson.OptionalString(e, "smtp-id"),
                 // A custom argument the sender may set on the send; SendGrid echoes custom arguments on every event.
-                sendId: WebhookRules.SendId(WebhookJson.OptionalString(e, "bounceadmin_send"))));
+                sendId: WebhookRules.SendId(WebhookJson.OptionalString(e, "bounceadmin_send")),
+                // deferred: SendGrid will retry (temporary); bounce (type bounce or blocked) and dropped: SendGrid gave up.
+                permanent: kind switch { "deferred" => false, "bounce" or "dropped" => true, _ => null }));
         }
 
         return (inputs, ignored);

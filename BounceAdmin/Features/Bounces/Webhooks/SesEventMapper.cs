@@ -53,11 +53,19 @@ internal static class SesEventMapper
             var diagnostic = WebhookRules.StripDiagnosticType(WebhookJson.OptionalString(r, "diagnosticCode"));
             var decision = Decide(bounceType, subType, status, diagnostic, WebhookJson.OptionalString(r, "action"));
             inputs.Add(WebhookRules.Input(Source, feedbackId, recipient, at, decision, status, null, diagnostic ?? Describe(bounceType, subType),
-                remoteMta, messageId, sendId));
+                remoteMta, messageId, sendId, permanent: PermanenceOf(bounceType)));
         }
 
         return inputs.Count > 0 ? inputs : throw new WebhookFormatException("'bouncedRecipients' is empty.");
     }
+
+    /// <summary>SES's bounceType as a permanence: Permanent → true, Transient → false, Undetermined (or anything else) → not said.</summary>
+    internal static bool? PermanenceOf(string bounceType) => bounceType switch
+    {
+        "Permanent" => true,
+        "Transient" => false,
+        _ => null,
+    };
 
     private static ReasonDecision Decide(string bounceType, string? subType, string? status, string? diagnostic, string? action)
     {

@@ -52,22 +52,44 @@ internal static class WebhookRules
         => long.TryParse(value?.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var id) ? id : null;
 
     /// <summary>Builds the input for one recipient of one event.</summary>
+    /// <param name="permanent">
+    /// What the provider's own type says: true for its hard/permanent types, false for its deferred, transient, soft or
+    /// temporary ones, null when it says neither. See <see cref="Permanence"/> for how it meets the codes.
+    /// </param>
     public static BounceInput Input(string source, string eventId, string recipient, DateTime occurredAt, ReasonDecision decision,
-        string? status = null, int? replyCode = null, string? diagnostic = null, string? remoteMta = null, string? messageId = null, long? sendId = null)
-        => new(
+        string? status = null, int? replyCode = null, string? diagnostic = null, string? remoteMta = null, string? messageId = null, long? sendId = null,
+        bool? permanent = null)
+    {
+        var finalStatus = string.IsNullOrWhiteSpace(status) ? ReasonRules.FindStatus(diagnostic) : status.Trim();
+        var finalReply = replyCode ?? ReasonRules.FindReplyCode(diagnostic);
+        return new(
             Recipient: recipient,
             Reason: decision.Reason,
             DedupKey: DedupKey(source, eventId, recipient),
             OccurredAt: occurredAt,
             Source: source,
-            Status: string.IsNullOrWhiteSpace(status) ? ReasonRules.FindStatus(diagnostic) : status.Trim(),
-            ReplyCode: replyCode ?? ReasonRules.FindReplyCode(diagnostic),
+            Status: finalStatus,
+            ReplyCode: finalReply,
             Diagnostic: string.IsNullOrWhiteSpace(diagnostic) ? null : diagnostic.Trim(),
             RemoteMta: string.IsNullOrWhiteSpace(remoteMta) ? null : remoteMta.Trim(),
             Rule: decision.Rule,
             RuleExplanation: decision.Explanation,
             OriginalMessageId: string.IsNullOrWhiteSpace(messageId) ? null : messageId.Trim().Trim('<', '>'),
-            SendId: sendId);
+            SendId: sendId,
+            Permanent: Permanence(permanent, finalStatus, finalReply));
+    }
+
+    /// <summary>
+    /// The permanence of a webhook event (SPEC §3), decided by <see cref="BounceTaxonomy.PermanenceOf"/> for the codes and
+    /// by the provider's type: temporary when either says temporary (a provider's deferred/soft type, or a 4.x.x status or
+    /// 4xx reply under a hard type), else permanent when either says permanent, else not said. A temporary signal always
+    /// wins, so no temporary failure can set Email Suspended or Email Invalid.
+    /// </summary>
+    public static bool? Permanence(bool? provider, string? status, int? replyCode)
+    {
+        var codes = BounceTaxonomy.PermanenceOf(status, replyCode);
+        return provider == false || codes == false ? false : provider ?? codes;
+    }
 
     /// <summary>The diagnostic without its RFC 3464 diagnostic-type prefix ("smtp; 550 ..." → "550 ...").</summary>
     public static string? StripDiagnosticType(string? diagnostic)

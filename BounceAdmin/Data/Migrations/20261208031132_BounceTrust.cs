@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace BounceAdmin.Data.Migrations
+{
+    /// <inheritdoc />
+    public partial class BounceTrust : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.AddColumn<DateTime>(
+                name: "ClaimedOccurredAt",
+                table: "BounceEvents",
+                type: "TEXT",
+                nullable: true);
+
+            migrationBuilder.AddColumn<bool>(
+                name: "Unverified",
+                table: "BounceEvents",
+                type: "INTEGER",
+                nullable: false,
+                defaultValue: false);
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropColumn(
+                name: "ClaimedOccurredAt",
+                table: "BounceEvents");
+
+            migrationBuilder.DropColumn(
+                name: "Unverified",
+                table: "BounceEvents");
+        }
+    }
+}
