@@ -122,6 +122,11 @@ public sealed class BounceApplySessionTests : IDisposable
     public async Task AComplaintUnsubscribesThroughTheSession_WithItsAuditEntry()
     {
         var person = _db.NewContext().AddPerson("dan@example.com");
+        using (var sends = _db.NewContext())
+        {
+            // Issue 14: only a complaint about a send of ours unsubscribes (here a send to the person in the last 30 days).
+            sends.AddSend(sends.AddEmail("News dan"), person, TestData.Now.AddDays(-1));
+        }
 
         var result = await _rules.ApplyAsync(new BounceInput("dan@example.com", "feedback", "arf-1", TestData.Now, "test"));
 

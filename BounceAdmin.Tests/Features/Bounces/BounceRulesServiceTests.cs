@@ -104,6 +104,11 @@ public sealed class BounceRulesServiceTests : IDisposable
     public async Task AComplaintUnsubscribesThePersonAndLeavesTheBounceFieldsAlone()
     {
         var person = _db.NewContext().AddPerson("fb@example.com");
+        using (var db = _db.NewContext())
+        {
+            // Issue 14: only a complaint about a send of ours unsubscribes (here a send to the person in the last 30 days).
+            db.AddSend(db.AddEmail("News fb"), person, TestData.Now.AddDays(-1));
+        }
 
         var result = await _rules.ApplyAsync(Bounce("fb@example.com", "feedback", TestData.Now));
 

@@ -67,6 +67,7 @@ public sealed class GenericWebhookTests(WebhookTestApp app)
     public async Task AComplaintUnsubscribesAndAnUnknownRecipientIsUnmatched()
     {
         var person = await app.AddPersonAsync();
+        await app.AddRecentSendAsync(person); // issue 14: a complaint about a send of ours
         var events = new[] { Bounce(person.Email!, kind: "complaint"), Bounce($"ghost-{Guid.NewGuid():N}@example.com") };
 
         using var response = await PostAsync(JsonSerializer.Serialize(events));
@@ -154,5 +155,51 @@ public sealed class GenericWebhookTests(WebhookTestApp app)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Empty(await app.EventsAsync(person.Email!));
+    }
+
+    private async Task AssertNoFieldChangedAsync(BounceAdmin.Data.Entities.Person before)
+    {
+        var after = await app.ReloadAsync(before.Id);
+        Assert.Equal((false, (DateTime?)null, (string?)null, false, (string?)null, false),
+            (after.EmailSuspended, after.EmailSuspendedAt, after.EmailSuspendedCause, after.EmailInvalid, after.EmailInvalidCause, after.Unsubscribed));
+        Assert.Empty(await app.AuditAsync(before.Id));
+    }
+
+    /// <summary>Issue 14.1: the documented "permanent": false makes a spam refusal temporary; a 4.x.x status does the same without it.</summary>
+    [Theory]
+    [InlineData(false, "5.7.1", 554)]
+    [InlineData(null, "4.7.1", 451)]
+    public async Task ATemporaryBounceChangesNoField(bool? permanent, string status, int replyCode)
+    {
+        var person = await app.AddPersonAsync();
+        var bounce = Bounce(person.Email!);
+        bounce["status"] = status;
+        bounce["replyCode"] = replyCode;
+        bounce["action"] = null;
+        if (permanent is not null)
+        {
+            bounce["permanent"] = permanent;
+        }
+
+        using var response = await PostAsync(JsonSerializer.Serialize(new[] { bounce }));
+
+        Assert.Equal(1, (await WebhookAssertions.SummaryAsync(response)).Applied);
+        var evt = Assert.Single(await app.EventsAsync(person.Email!));
+        Assert.False(evt.Permanent);
+        Assert.Equal(4, evt.Category);
+        await AssertNoFieldChangedAsync(person);
+    }
+
+    [Fact]
+    public async Task APermanentThatIsNotABooleanIsRefused()
+    {
+        var person = await app.AddPersonAsync();
+        var bounce = Bounce(person.Email!);
+        bounce["permanent"] = "yes";
+
+        using var response = await PostAsync(JsonSerializer.Serialize(new[] { bounce }));
+
+        Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("permanent", await response.Content.ReadAsStringAsync());
     }
 }

@@ -122,6 +122,7 @@ public sealed class MailgunWebhookTests(WebhookTestApp app)
     public async Task AComplaintUnsubscribes()
     {
         var person = await app.AddPersonAsync();
+        await app.AddRecentSendAsync(person); // issue 14: a complaint about a send of ours
 
         using var response = await PostAsync(Body(Event("complained", person.Email!)));
 
@@ -208,5 +209,30 @@ public sealed class MailgunWebhookTests(WebhookTestApp app)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("'recipient' is not an email address.", await response.Content.ReadAsStringAsync());
+    }
+
+    private async Task AssertNoFieldChangedAsync(BounceAdmin.Data.Entities.Person before)
+    {
+        var after = await app.ReloadAsync(before.Id);
+        Assert.Equal((false, (DateTime?)null, (string?)null, false, (string?)null, false),
+            (after.EmailSuspended, after.EmailSuspendedAt, after.EmailSuspendedCause, after.EmailInvalid, after.EmailInvalidCause, after.Unsubscribed));
+        Assert.Empty(await app.AuditAsync(before.Id));
+    }
+
+    /// <summary>Issue 14.1: severity temporary "421 4.7.0 Try again later" was securityerror category 1; without any code the severity alone decides.</summary>
+    [Theory]
+    [InlineData(421, "4.7.0 Try again later, closing connection. (EHLO) security policy", "4.7.0")]
+    [InlineData(0, "Message rejected as spam by the receiving server's policy", null)]
+    public async Task ATemporarySeverityIsTemporaryWhateverTheTextSays(int code, string message, string? enhanced)
+    {
+        var person = await app.AddPersonAsync();
+
+        using var response = await PostAsync(Body(Failed(person.Email!, severity: "temporary", reason: "generic", code: code, message: message, enhanced: enhanced)));
+
+        Assert.Equal(1, (await WebhookAssertions.SummaryAsync(response)).Applied);
+        var evt = Assert.Single(await app.EventsAsync(person.Email!));
+        Assert.False(evt.Permanent);
+        Assert.Contains(evt.Category, new int?[] { 3, 4 });
+        await AssertNoFieldChangedAsync(person);
     }
 }

@@ -93,6 +93,7 @@ public sealed class PostmarkWebhookTests(WebhookTestApp app)
     public async Task ASpamComplaintUnsubscribes()
     {
         var person = await app.AddPersonAsync();
+        await app.AddRecentSendAsync(person); // issue 14: a complaint about a send of ours
 
         using var response = await PostAsync(Record(person.Email!, type: "SpamComplaint", recordType: "SpamComplaint", details: null));
 
@@ -145,5 +146,32 @@ public sealed class PostmarkWebhookTests(WebhookTestApp app)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("BouncedAt", await response.Content.ReadAsStringAsync());
         Assert.Empty(await app.EventsAsync(person.Email!));
+    }
+
+    private async Task AssertNoFieldChangedAsync(BounceAdmin.Data.Entities.Person before)
+    {
+        var after = await app.ReloadAsync(before.Id);
+        Assert.Equal((false, (DateTime?)null, (string?)null, false, (string?)null, false),
+            (after.EmailSuspended, after.EmailSuspendedAt, after.EmailSuspendedCause, after.EmailInvalid, after.EmailInvalidCause, after.Unsubscribed));
+        Assert.Empty(await app.AuditAsync(before.Id));
+    }
+
+    /// <summary>Issue 14.1: SoftBounce "421 4.7.0" and Transient "451 4.7.1 Greylisting" were securityerror category 1; DnsError and a code-less SoftBounce too.</summary>
+    [Theory]
+    [InlineData("SoftBounce", "smtp;421 4.7.0 Try again later, closing connection.")]
+    [InlineData("Transient", "smtp;451 4.7.1 Greylisting in action, please come back later")]
+    [InlineData("SoftBounce", "Message rejected: blocked as spam by policy")]
+    [InlineData("DnsError", "Domain lookup failed: blocked by policy")]
+    public async Task ATemporaryTypeIsTemporaryAndChangesNoField(string type, string details)
+    {
+        var person = await app.AddPersonAsync();
+
+        using var response = await PostAsync(Record(person.Email!, type: type, details: details));
+
+        Assert.Equal(1, (await WebhookAssertions.SummaryAsync(response)).Applied);
+        var evt = Assert.Single(await app.EventsAsync(person.Email!));
+        Assert.False(evt.Permanent);
+        Assert.Contains(evt.Category, new int?[] { 3, 4 });
+        await AssertNoFieldChangedAsync(person);
     }
 }

@@ -89,6 +89,7 @@ public sealed class SendGridWebhookTests(WebhookTestApp app)
     public async Task ASpamReportUnsubscribes()
     {
         var person = await app.AddPersonAsync();
+        await app.AddRecentSendAsync(person); // issue 14: a complaint about a send of ours
 
         using var response = await PostAsync(JsonSerializer.Serialize(new[] { Event("spamreport", person.Email!) }));
 
@@ -187,5 +188,54 @@ public sealed class SendGridWebhookTests(WebhookTestApp app)
         Assert.Contains("sg_event_id", await response.Content.ReadAsStringAsync());
         Assert.Empty(await app.EventsAsync(person.Email!));
         Assert.False((await app.ReloadAsync(person.Id)).EmailInvalid);
+    }
+
+    private async Task AssertNoFieldChangedAsync(BounceAdmin.Data.Entities.Person before)
+    {
+        var after = await app.ReloadAsync(before.Id);
+        Assert.Equal((false, (DateTime?)null, (string?)null, false, (string?)null, false),
+            (after.EmailSuspended, after.EmailSuspendedAt, after.EmailSuspendedCause, after.EmailInvalid, after.EmailInvalidCause, after.Unsubscribed));
+        Assert.Empty(await app.AuditAsync(before.Id));
+    }
+
+    /// <summary>Issue 14.1: the issue's own payload — a deferred "421-4.7.0 … temporarily rate limited" was spamdetected category 1.</summary>
+    [Theory]
+    [InlineData("421-4.7.0 [203.0.113.5] Our system has detected an unusual rate of unsolicited mail originating from your IP address. To protect our users from spam, mail sent from your IP address has been temporarily rate limited.")]
+    [InlineData("Message rejected: spam content detected, blocked by policy")]
+    public async Task ADeferredEventIsTemporaryAndChangesNoField(string response)
+    {
+        var person = await app.AddPersonAsync();
+        var deferred = new Dictionary<string, object?>
+        {
+            ["email"] = person.Email, ["timestamp"] = 1764237600, ["event"] = "deferred", ["sg_event_id"] = Guid.NewGuid().ToString("N"),
+            ["response"] = response, ["attempt"] = "1",
+        };
+
+        using var answer = await PostAsync(JsonSerializer.Serialize(new[] { deferred }));
+
+        Assert.Equal(1, (await WebhookAssertions.SummaryAsync(answer)).Applied);
+        var evt = Assert.Single(await app.EventsAsync(person.Email!));
+        Assert.False(evt.Permanent);
+        Assert.Contains(evt.Category, new int?[] { 3, 4 });
+        await AssertNoFieldChangedAsync(person);
+    }
+
+    [Fact]
+    public async Task ABounceIsPermanentUnlessItsStatusIsTemporary()
+    {
+        var hard = await app.AddPersonAsync();
+        var soft = await app.AddPersonAsync();
+
+        using var response = await PostAsync(JsonSerializer.Serialize(new[]
+        {
+            Bounce(hard.Email!, type: "blocked", status: "5.7.1", reason: "554 5.7.1 Service unavailable; client host blocked using zen.spamhaus.org"),
+            Bounce(soft.Email!, status: "4.1.1", reason: "450 4.1.1 User unknown, try again later"),
+        }));
+
+        Assert.Equal(2, (await WebhookAssertions.SummaryAsync(response)).Applied);
+        Assert.True(Assert.Single(await app.EventsAsync(hard.Email!)).Permanent);
+        Assert.True((await app.ReloadAsync(hard.Id)).EmailSuspended);
+        Assert.False(Assert.Single(await app.EventsAsync(soft.Email!)).Permanent);
+        await AssertNoFieldChangedAsync(soft);
     }
 }

@@ -147,6 +147,7 @@ public sealed class SesWebhookTests(WebhookTestApp app)
     public async Task AComplaintUnsubscribesAndLeavesTheBounceFieldsAlone()
     {
         var person = await app.AddPersonAsync();
+        await app.AddRecentSendAsync(person); // issue 14: a complaint about a send of ours
         var complaint = JsonSerializer.Serialize(new
         {
             notificationType = "Complaint",
@@ -338,5 +339,29 @@ public sealed class SesWebhookTests(WebhookTestApp app)
         Assert.Equal(("webhook:ses", "ses:account-suppressed", "suppressed"), (explanation.Source, explanation.Rule, explanation.Reason));
         Assert.Equal("SES refused: the address is on the account's suppression list", explanation.RuleExplanation);
         Assert.Contains(explanation.Changes, c => c.StartsWith("Email Invalid", StringComparison.Ordinal));
+    }
+
+    private async Task AssertNoFieldChangedAsync(BounceAdmin.Data.Entities.Person before)
+    {
+        var after = await app.ReloadAsync(before.Id);
+        Assert.Equal((false, (DateTime?)null, (string?)null, false, (string?)null, false),
+            (after.EmailSuspended, after.EmailSuspendedAt, after.EmailSuspendedCause, after.EmailInvalid, after.EmailInvalidCause, after.Unsubscribed));
+        Assert.Empty(await app.AuditAsync(before.Id));
+    }
+
+    /// <summary>Issue 14.1: an SES Transient bounce is temporary whatever its diagnostic says; Undetermined leaves it to the codes.</summary>
+    [Fact]
+    public async Task ATransientBounceIsTemporaryAndChangesNoField()
+    {
+        var person = await app.AddPersonAsync();
+
+        using var response = await PostAsync(Sns(BounceEvent(person.Email!, "fb-" + Guid.NewGuid(), bounceType: "Transient", subType: "General",
+            status: null, diagnostic: "smtp; Message rejected: blocked as spam by the receiving policy")));
+
+        Assert.Equal(1, (await WebhookAssertions.SummaryAsync(response)).Applied);
+        var evt = Assert.Single(await app.EventsAsync(person.Email!));
+        Assert.False(evt.Permanent);
+        Assert.Contains(evt.Category, new int?[] { 3, 4 });
+        await AssertNoFieldChangedAsync(person);
     }
 }

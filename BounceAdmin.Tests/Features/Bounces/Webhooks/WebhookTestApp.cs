@@ -73,6 +73,13 @@ public sealed class WebhookTestApp : BounceAdminFactory
         return db.AddPerson($"{prefix}-{Guid.NewGuid():N}@example.com");
     }
 
+    /// <summary>A send to <paramref name="person"/> a day ago: a bounce or complaint about it is verified (issue 14).</summary>
+    public async Task AddRecentSendAsync(Person person)
+    {
+        await using var db = await NewContextAsync();
+        db.AddSend(db.AddEmail("News " + Guid.NewGuid().ToString("N")), person, DateTime.UtcNow.AddDays(-1));
+    }
+
     public async Task<Person> ReloadAsync(int id)
     {
         await using var db = await NewContextAsync();

@@ -108,7 +108,7 @@ public static class BounceAdvice
         {
             BounceTaxonomy.Block => "Nothing changed: the person was already suspended by a later or equal bounce.",
             BounceTaxonomy.Invalid => "Nothing changed: Email Invalid was already checked.",
-            _ => "Nothing changed: soft and temporary bounces (categories 3, 4 and 9) never change the bounce fields.",
+            _ => "Nothing changed: soft bounces (categories 3, 4 and 9, every temporary failure among them) never change the bounce fields.",
         },
     };
 

@@ -68,7 +68,7 @@ internal static class GenericEventMapper
         return WebhookRules.Input(
             Source,
             WebhookJson.RequiredString(e, "id"),
-            WebhookRules.Recipient(WebhookJson.OptionalString(e, "recipient"), "recipient"),
+            WebhookRules.StrictRecipient(WebhookJson.OptionalString(e, "recipient"), "recipient"),
             WebhookJson.RequiredIsoTime(e, "occurredAt"),
             decision,
             status,

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using BounceAdmin.Features.Bounces.Classification;
 
@@ -68,6 +69,117 @@ internal static class MailgunEventMapper
                 WebhookJson.OptionalInt(status, "code") is { } code and >= 200 and < 600 ? code : null,
                 diagnostic, severity == "permanent" ? "failed" : "delayed"),
         };
+    }
+
+    /// <summary>
+    /// Maps one event of Mailgun's legacy (form-encoded) webhooks: <c>bounced</c> (a permanent failure), <c>dropped</c>
+    /// (Mailgun stopped: <c>hardfail</c> for a suppressed address, <c>old</c>/<c>maxfails</c> after temporary failures),
+    /// <c>complained</c> and <c>delivered</c>; opened, clicked, unsubscribed … are counted as ignored. The legacy format has
+    /// no event id: the message id, event, recipient and timestamp name the event.
+    /// </summary>
+    public static (List<BounceInput> Inputs, int Ignored) MapLegacy(IReadOnlyDictionary<string, string> form)
+    {
+        string? F(string name) => form.TryGetValue(name, out var v) && !string.IsNullOrWhiteSpace(v) ? v.Trim() : null;
+        var kind = F("event") ?? throw new WebhookFormatException("'event' is required.");
+        var code = int.TryParse(F("code"), NumberStyles.None, CultureInfo.InvariantCulture, out var c) && c is >= 200 and < 600 ? c : (int?)null;
+        var text = F("error") ?? F("notification") ?? F("description");
+        bool? permanent = null;
+        ReasonDecision? decision;
+        switch (kind)
+        {
+            case "bounced":
+                permanent = true;
+                decision = WebhookRules.Decide(null, code, text, "failed");
+                break;
+            case "dropped":
+                var dropReason = F("reason");
+                var why = text ?? "";
+                if (dropReason == "hardfail" && why.Contains("unsubscribe", StringComparison.OrdinalIgnoreCase))
+                {
+                    decision = null;
+                }
+                else if (dropReason == "hardfail" && why.Contains("complain", StringComparison.OrdinalIgnoreCase))
+                {
+                    decision = WebhookRules.Stated("feedback", "mailgun:suppress-complaint", "Mailgun refused: the recipient complained before (complaint suppression list)");
+                }
+                else if (dropReason == "hardfail")
+                {
+                    decision = WebhookRules.Stated("suppressed", "mailgun:suppress-bounce", "Mailgun refused: the address is on its bounce suppression list");
+                    permanent = true;
+                }
+                else if (dropReason is "old" or "maxfails")
+                {
+                    // Mailgun gave up after temporary failures: the cause was temporary.
+                    decision = WebhookRules.Decide(null, code, text, "delayed");
+                    permanent = false;
+                }
+                else
+                {
+                    decision = WebhookRules.Decide(null, code, text, "failed");
+                    permanent = true;
+                }
+
+                break;
+            case "complained":
+                decision = WebhookRules.Stated("feedback", "mailgun:complained", "Mailgun forwarded a complaint: the recipient marked the message as spam");
+                break;
+            case "delivered":
+                decision = WebhookRules.Stated("delivered", "mailgun:delivered", "Mailgun reports the receiving server accepted the message: a delivery, not a bounce");
+                break;
+            default:
+                return ([], 1);
+        }
+
+        if (decision is null)
+        {
+            return ([], 1);
+        }
+
+        var recipient = WebhookRules.Recipient(F("recipient"), "recipient");
+        var timestamp = F("timestamp") ?? throw new WebhookFormatException("'timestamp' is required.");
+        var seconds = long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s < 253_402_300_800
+            ? s
+            : throw new WebhookFormatException("'timestamp' is not a Unix time.");
+        var messageId = F("Message-Id") ?? LegacyHeader(F("message-headers"), "Message-Id");
+        var input = WebhookRules.Input(
+            Source,
+            $"legacy:{kind}:{messageId}:{timestamp}",
+            recipient,
+            DateTime.UnixEpoch.AddSeconds(seconds),
+            decision.Value,
+            replyCode: code,
+            diagnostic: text,
+            messageId: messageId,
+            // A custom variable the sender attached: the legacy format posts it as a field of its own.
+            sendId: WebhookRules.SendId(F("bounceadmin_send")),
+            permanent: permanent);
+        return ([input], 0);
+    }
+
+    /// <summary>A header of the legacy format's <c>message-headers</c> field (a JSON array of [name, value] pairs).</summary>
+    private static string? LegacyHeader(string? headersJson, string name)
+    {
+        if (string.IsNullOrEmpty(headersJson))
+        {
+            return null;
+        }
+
+        using var doc = WebhookJson.Parse(headersJson);
+        if (doc.RootElement.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        foreach (var pair in doc.RootElement.EnumerateArray())
+        {
+            if (pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 2 && pair[0].ValueKind == JsonValueKind.String
+                && string.Equals(pair[0].GetString(), name, StringComparison.OrdinalIgnoreCase) && pair[1].ValueKind == JsonValueKind.String)
+            {
+                return pair[1].GetString();
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Mailgun's <c>severity</c> as a permanence: permanent → true, temporary → false, anything else → not said.</summary>

@@ -11,7 +11,9 @@ public sealed class WebhookApplier(BounceRulesService rules)
 {
     /// <summary>Applies <paramref name="inputs"/> (Admin, i.e. the webhook's system identity, only) and counts the outcomes.</summary>
     /// <exception cref="ForbiddenException">The caller is not an Admin.</exception>
-    public async Task<WebhookSummary> ApplyAsync(ICurrentUser caller, IReadOnlyList<BounceInput> inputs, int ignored, CancellationToken ct)
+    /// <param name="busyTimeout">How long to wait for SQLite's write lock (null: the app's default); then a SqliteException (busy) is thrown.</param>
+    public async Task<WebhookSummary> ApplyAsync(ICurrentUser caller, IReadOnlyList<BounceInput> inputs, int ignored, CancellationToken ct,
+        TimeSpan? busyTimeout = null)
     {
         await caller.RequireRoleAsync(Roles.Admin);
         var summary = new WebhookSummary { Ignored = ignored };
@@ -20,7 +22,12 @@ public sealed class WebhookApplier(BounceRulesService rules)
             return summary;
         }
 
-        var results = await rules.ApplyManyAsync(inputs, ct);
+        IReadOnlyList<ApplyResult> results;
+        await using (var session = busyTimeout is { } t ? await rules.OpenSessionAsync(t, ct) : await rules.OpenSessionAsync(ct))
+        {
+            results = await session.ApplyManyAsync(inputs, ct);
+        }
+
         for (var i = 0; i < results.Count; i++)
         {
             switch (results[i].Outcome)
@@ -28,6 +35,7 @@ public sealed class WebhookApplier(BounceRulesService rules)
                 case ApplyOutcome.Duplicate: summary.Duplicates++; break;
                 case ApplyOutcome.NotABounce: summary.NotBounces++; break;
                 case ApplyOutcome.Unmatched: summary.Unmatched++; break;
+                case ApplyOutcome.Held: summary.Held++; break;
                 default: summary.Applied++; break;
             }
         }

@@ -6,9 +6,10 @@ namespace BounceAdmin.Features.Bounces.Webhooks;
 
 /// <summary>
 /// <c>POST /api/webhooks/{ses,sendgrid,mailgun,postmark,generic}</c>: server-to-server endpoints, so no cookie login and
-/// no antiforgery; each provider authenticates its own requests. One pipeline for all of them: off → 404, too large →
-/// 413, not authentic → 401, malformed → 400, database failure → 500 (the provider retries; de-duplication makes that
-/// safe), otherwise 200 with a <see cref="WebhookSummary"/>.
+/// no antiforgery; each provider authenticates its own requests. One pipeline for all of them: off → 404, too large
+/// (body over Webhooks:MaxBodyBytes, or more than Webhooks:MaxEventsPerRequest events) → 413, not authentic → 401,
+/// malformed → 400, database locked for longer than Webhooks:BusyTimeoutSeconds → 503 with Retry-After, other database
+/// failure → 500 (the provider retries; de-duplication makes that safe), otherwise 200 with a <see cref="WebhookSummary"/>.
 /// </summary>
 public static class WebhookEndpoints
 {
@@ -37,7 +38,8 @@ public static class WebhookEndpoints
             return Results.Text("Not found.", statusCode: StatusCodes.Status404NotFound);
         }
 
-        var limit = services.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue.MaxBodyBytes;
+        var settings = services.GetRequiredService<IOptionsMonitor<WebhookOptions>>().CurrentValue;
+        var limit = settings.MaxBodyBytes;
         var body = await ReadBodyAsync(http.Request, limit, ct);
         if (body is null)
         {
@@ -78,11 +80,29 @@ public static class WebhookEndpoints
                 return Results.Json(new { message = verdict.Message });
         }
 
+        if (verdict.Inputs.Count + verdict.Ignored > settings.MaxEventsPerRequest)
+        {
+            verdict.Undo?.Invoke();
+            logger.LogWarning("Webhook {Source} sent {Count} events in one request; at most {Max} are accepted", source,
+                verdict.Inputs.Count + verdict.Ignored, settings.MaxEventsPerRequest);
+            return Results.Text($"At most {settings.MaxEventsPerRequest} events per request; nothing was applied. Send smaller batches.",
+                statusCode: StatusCodes.Status413PayloadTooLarge);
+        }
+
         try
         {
             var applier = services.GetRequiredService<WebhookApplier>();
-            var summary = await applier.ApplyAsync(WebhookApplier.SystemIdentity(source), verdict.Inputs, verdict.Ignored, ct);
+            var summary = await applier.ApplyAsync(WebhookApplier.SystemIdentity(source), verdict.Inputs, verdict.Ignored, ct,
+                TimeSpan.FromSeconds(Math.Max(1, settings.BusyTimeoutSeconds)));
             return Results.Json(summary);
+        }
+        catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is 5 or 6 && !ct.IsCancellationRequested)
+        {
+            // SQLITE_BUSY / SQLITE_LOCKED: another writer held the database past the short wait. Nothing was applied.
+            logger.LogWarning("Webhook {Source}: the database is busy; answered 503, the provider will retry", source);
+            verdict.Undo?.Invoke();
+            http.Response.Headers.RetryAfter = Math.Max(1, settings.RetryAfterSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return Results.Text("The database is busy; retry later.", statusCode: StatusCodes.Status503ServiceUnavailable);
         }
         catch (ArgumentException ex)
         {

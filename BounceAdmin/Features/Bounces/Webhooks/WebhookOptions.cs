@@ -11,6 +11,18 @@ public sealed class WebhookOptions
     /// <summary>Largest request body accepted, in bytes (413 above it). Providers send far less: SendGrid batches stay under 1 MB.</summary>
     public int MaxBodyBytes { get; set; } = 5 * 1024 * 1024;
 
+    /// <summary>Most events one request may carry (413 above it, nothing applied); SendGrid posts at most a few thousand.</summary>
+    public int MaxEventsPerRequest { get; set; } = 10_000;
+
+    /// <summary>
+    /// How long a webhook request waits for SQLite's write lock, in seconds, before it answers 503 with Retry-After (the
+    /// provider retries; de-duplication makes that safe) instead of holding the provider's connection.
+    /// </summary>
+    public int BusyTimeoutSeconds { get; set; } = 3;
+
+    /// <summary>The Retry-After a 503 answers with, in seconds.</summary>
+    public int RetryAfterSeconds { get; set; } = 30;
+
     public SesWebhookOptions Ses { get; set; } = new();
 
     public SendGridWebhookOptions SendGrid { get; set; } = new();
