@@ -2,6 +2,7 @@ using System.Globalization;
 using BounceAdmin.Data;
 using BounceAdmin.Data.Entities;
 using BounceAdmin.Features.Reports;
+using BounceAdmin.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace BounceAdmin.Features.Bounces;
@@ -11,9 +12,17 @@ namespace BounceAdmin.Features.Bounces;
 /// upload, webhooks, bench) goes through here, so the rules live in one place:
 /// Category 1 sets Email Suspended, its cause and time (the time only moves forward); Category 2 sets Email Invalid
 /// and its cause; every other category and every non-bounce changes no field. Each change writes an audit entry.
+/// Every public method checks the caller's role itself (Admin: uploads, or a system identity for the command line,
+/// the background sources, webhooks and demo data); <see cref="ActingAs"/> gives a copy that acts for another caller.
 /// </summary>
-public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock)
+public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, ICurrentUser currentUser)
 {
+    /// <summary>The roles that may apply bounces: they change people's bounce fields.</summary>
+    public const string ApplyRoles = Roles.Admin;
+
+    /// <summary>The same rules, acting for <paramref name="caller"/> (a webhook's or background source's system identity).</summary>
+    public BounceRulesService ActingAs(ICurrentUser caller) => new(dbFactory, clock, caller);
+
     /// <summary>How far back an open or click makes a Category 2 bounce a suspected false positive.</summary>
     public static readonly TimeSpan RecentEngagementWindow = TimeSpan.FromDays(30);
 
@@ -32,6 +41,7 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     /// <summary>Applies one bounce in its own transaction.</summary>
     public async Task<ApplyResult> ApplyAsync(BounceInput input, CancellationToken ct = default)
     {
+        await currentUser.RequireRoleAsync(ApplyRoles);
         var results = await ApplyManyAsync([input], ct);
         return results[0];
     }
@@ -42,13 +52,17 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     /// </summary>
     public async Task<IReadOnlyList<ApplyResult>> ApplyManyAsync(IReadOnlyList<BounceInput> inputs, CancellationToken ct = default)
     {
+        await currentUser.RequireRoleAsync(ApplyRoles);
         await using var session = await OpenSessionAsync(ct);
         return await session.ApplyManyAsync(inputs, ct);
     }
 
     /// <summary>Opens a session that applies many messages, each in its own transaction, on one connection.</summary>
-    public Task<BounceApplySession> OpenSessionAsync(CancellationToken ct = default)
-        => BounceApplySession.OpenAsync(dbFactory, clock, ct);
+    public async Task<BounceApplySession> OpenSessionAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireRoleAsync(ApplyRoles);
+        return await BounceApplySession.OpenAsync(dbFactory, clock, ct);
+    }
 
     /// <summary>
     /// Re-matches unmatched bounces whose recipient now belongs to a person (e.g. after an import) and applies them
@@ -56,6 +70,7 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     /// </summary>
     public async Task<int> RematchUnmatchedAsync(CancellationToken ct = default)
     {
+        await currentUser.RequireRoleAsync(ApplyRoles);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var candidates = await db.BounceEvents
             .Where(b => b.Outcome == BounceOutcome.Unmatched && db.People.Any(p => p.EmailNormalized == b.Recipient))

@@ -20,7 +20,7 @@ public sealed class WebhookApplier(BounceRulesService rules)
             return summary;
         }
 
-        var results = await rules.ApplyManyAsync(inputs, ct);
+        var results = await rules.ActingAs(caller).ApplyManyAsync(inputs, ct);
         for (var i = 0; i < results.Count; i++)
         {
             switch (results[i].Outcome)
