@@ -32,6 +32,7 @@ public static class AppSetup
             // A refusal to start, not a crash: say why on stderr and in the log, and exit non-zero.
             app.Logger.LogCritical("{Message}", ex.Message);
             await Console.Error.WriteLineAsync(ex.Message);
+            await app.DisposeAsync();
             return 1;
         }
 

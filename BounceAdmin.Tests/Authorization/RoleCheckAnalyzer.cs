@@ -7,12 +7,12 @@ using BounceAdmin.Identity;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 
-namespace BounceAdmin.Tests.Identity;
+namespace BounceAdmin.Tests.Authorization;
 
 /// <summary>One public service method that changes data, and how (or whether) its caller's role is checked.</summary>
-public sealed record DataChangingMethod(MethodInfo Method, string Sink, bool Checked, string? SystemReason)
+public sealed record DataChangingMethod(Type Service, MethodInfo Method, string Sink, bool Checked, string? SystemReason)
 {
-    public string Name => $"{Method.DeclaringType!.Name}.{Method.Name}";
+    public string Name => $"{Service.Name}.{Method.Name}";
 
     public bool Violates => !Checked && SystemReason is null;
 }
@@ -75,8 +75,9 @@ public sealed class RoleCheckAnalyzer
         var found = new List<DataChangingMethod>();
         foreach (var type in serviceTypes.Distinct().OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
-            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly)
-                         .Where(m => !m.IsSpecialName).OrderBy(m => m.Name, StringComparer.Ordinal))
+            // Inherited public methods count too (a background source's RunOnceAsync lives in its base class).
+            foreach (var method in type.GetMethods(BindingFlags.Public | BindingFlags.Instance)
+                         .Where(m => !m.IsSpecialName && m.DeclaringType?.Assembly == _assembly).OrderBy(m => m.Name, StringComparer.Ordinal))
             {
                 var anySink = FirstSink(method, new HashSet<MethodBase>(), stopAtChecks: false);
                 if (anySink is null)
@@ -86,7 +87,7 @@ public sealed class RoleCheckAnalyzer
 
                 var isChecked = CallsRoleCheck(method) || UncheckedSink(method) is null;
                 var system = method.GetCustomAttribute<SystemOperationAttribute>()?.Reason;
-                found.Add(new DataChangingMethod(method, anySink, isChecked, system));
+                found.Add(new DataChangingMethod(type, method, anySink, isChecked, system));
             }
         }
 
