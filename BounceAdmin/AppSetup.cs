@@ -3,6 +3,7 @@ using BounceAdmin.Components.Account;
 using BounceAdmin.Data;
 using BounceAdmin.Features;
 using BounceAdmin.Identity;
+using BounceAdmin.Security;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
@@ -22,7 +23,19 @@ public static class AppSetup
         builder.AddBounceAdmin();
 
         var app = builder.Build();
-        await app.PrepareDatabaseAsync();
+        try
+        {
+            await app.PrepareDatabaseAsync();
+        }
+        catch (DemoAccountsException ex)
+        {
+            // A refusal to start, not a crash: say why on stderr and in the log, and exit non-zero.
+            app.Logger.LogCritical("{Message}", ex.Message);
+            await Console.Error.WriteLineAsync(ex.Message);
+            await app.DisposeAsync();
+            return 1;
+        }
+
         app.MapBounceAdmin();
         await app.RunAsync();
         return 0;
@@ -37,6 +50,7 @@ public static class AppSetup
 
         services.AddBounceAdminData(builder.Configuration);
         services.AddBounceAdminIdentity();
+        services.AddBounceAdminTransportSecurity(builder.Configuration, builder.Environment);
 
         // The interactive side of identity: only the web app has circuits and navigation.
         services.AddCascadingAuthenticationState();
@@ -75,11 +89,16 @@ public static class AppSetup
             o.AccessDeniedPath = "/Account/AccessDenied";
             o.ExpireTimeSpan = TimeSpan.FromHours(8);
             o.SlidingExpiration = true;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SameSite = SameSiteMode.Lax;
+            // Stamps the cookie's expiry on the principal, so an open circuit ends when its cookie would have expired.
+            SessionExpiry.AddTo(o);
         });
         services.AddAuthorization();
 
         services.AddIdentityCore<ApplicationUser>(options =>
             {
+                PasswordPolicy.Apply(options.Password);
                 options.SignIn.RequireConfirmedAccount = true;
                 options.Lockout.AllowedForNewUsers = true;
                 options.Lockout.MaxFailedAccessAttempts = 5;
@@ -89,7 +108,8 @@ public static class AppSetup
             .AddRoles<IdentityRole>()
             .AddEntityFrameworkStores<AppDbContext>()
             .AddSignInManager()
-            .AddDefaultTokenProviders();
+            .AddDefaultTokenProviders()
+            .AddPasswordValidator<CommonPasswordValidator>();
         services.AddScoped<IdentitySeeder>();
         return services;
     }
@@ -113,18 +133,43 @@ public static class AppSetup
             await seeder.EnsureDemoUsersAsync();
             if (!app.Configuration.GetValue("BounceAdmin:SkipDemoData", false))
             {
-                await scope.ServiceProvider.GetRequiredService<BounceAdmin.Features.DemoData.DemoDataSeeder>().SeedIfEmptyAsync();
+                // Start-up has no signed-in user: the demo bounces are applied as a system identity.
+                var rules = scope.ServiceProvider.GetRequiredService<BounceAdmin.Features.Bounces.BounceRulesService>()
+                    .ActingAs(FixedCurrentUser.For("system:demo-data", Roles.Admin));
+                await ActivatorUtilities.CreateInstance<BounceAdmin.Features.DemoData.DemoDataSeeder>(scope.ServiceProvider, rules).SeedIfEmptyAsync();
             }
+        }
+        else
+        {
+            // Demo accounts and demo webhook secrets never reach a deployment (README "Security").
+            await DemoAccounts.EnforceOutsideDevelopmentAsync(app.Services, app.Configuration, app.Logger);
         }
     }
 
     public static WebApplication MapBounceAdmin(this WebApplication app)
     {
+        // First: the client's address and scheme as the TLS proxy saw them (only from known proxies).
+        app.UseForwardedHeaders();
+        app.UseSecurityHeaders(o =>
+        {
+            if (app.Environment.IsDevelopment())
+            {
+                // The Development-only API reference page bundles inline scripts and styles.
+                o.ForPath("/scalar", SecurityHeaders.ApiReferencePolicy);
+            }
+        });
         if (!app.Environment.IsDevelopment())
         {
             app.UseExceptionHandler("/Error", createScopeForErrors: true);
             app.UseHsts();
+            app.UseHttpsRedirection();
         }
+        else
+        {
+            app.UseDemoWebhookSecretsFromLoopbackOnly(app.Configuration);
+        }
+
+        app.UseCookiePolicy();
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();

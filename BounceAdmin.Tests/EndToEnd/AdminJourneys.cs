@@ -19,6 +19,15 @@ public sealed class AdminJourneys(BrowserFixture browser)
     public Task ManageUsersAndRoles() => browser.RunJourneyAsync("admin-users", async page =>
     {
         var email = $"new-{Guid.NewGuid():N}"[..12] + "@test.local";
+        // The Content-Security-Policy must not block anything Blazor or MudBlazor needs (the browser reports each block).
+        var blocked = new List<string>();
+        page.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+            {
+                blocked.Add(message.Text);
+            }
+        };
         await BrowserFixture.LoginAsync(page, IdentitySeeder.AdminEmail, path: "/admin/users");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Users & roles" })).ToBeVisibleAsync();
         // Rows appear once the circuit is up (the list loads after the first interactive render).
@@ -32,7 +41,11 @@ public sealed class AdminJourneys(BrowserFixture browser)
         await page.GetByTestId("create-user").ClickAsync();
         await Expect(page.GetByTestId("user-errors")).ToContainTextAsync("at least");
 
-        await page.GetByLabel("Initial password").FillAsync("First-Pass-1");
+        // No composition rules: a passphrase of lower-case words is fine; a common password is not.
+        await page.GetByLabel("Initial password").FillAsync("qwerty123456");
+        await page.GetByTestId("create-user").ClickAsync();
+        await Expect(page.GetByTestId("user-errors")).ToContainTextAsync("common or breached");
+        await page.GetByLabel("Initial password").FillAsync("first pass phrase");
         await page.GetByTestId("create-user").ClickAsync();
         var row = page.Locator("tr", new() { Has = page.GetByTestId("user-email").GetByText(email, new() { Exact = true }) });
         await Expect(row).ToBeVisibleAsync();
@@ -72,6 +85,14 @@ public sealed class AdminJourneys(BrowserFixture browser)
         await page.Locator(".mud-popover-open .mud-list-item", new() { HasText = Roles.Marketer }).ClickAsync();
         await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Change role" }).ClickAsync();
         await Expect(page.GetByTestId("user-errors")).ToContainTextAsync("last active Admin");
+
+        // Delete the new user, confirmed in a dialog.
+        await page.GetByTestId($"delete-{email}").ClickAsync();
+        await page.GetByRole(AriaRole.Dialog).GetByRole(AriaRole.Button, new() { Name = "Delete" }).ClickAsync();
+        await Expect(page.Locator(".mud-snackbar", new() { HasText = $"{email} is deleted" })).ToBeVisibleAsync();
+        await Expect(row).ToHaveCountAsync(0);
+
+        Assert.Empty(blocked);
     });
 
     [E2EFact]

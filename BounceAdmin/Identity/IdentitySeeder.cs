@@ -6,7 +6,7 @@ namespace BounceAdmin.Identity;
 /// <summary>Creates the three roles, and in Development the three demo users.</summary>
 public sealed class IdentitySeeder(RoleManager<IdentityRole> roleManager, UserManager<ApplicationUser> userManager, ILogger<IdentitySeeder> logger)
 {
-    public const string DemoPassword = "Demo-Pass-1";
+    public const string DemoPassword = "demo-pass-phrase";
     public const string MarketerEmail = "marketer@demo.local";
     public const string ManagerEmail = "manager@demo.local";
     public const string AdminEmail = "admin@demo.local";
@@ -14,6 +14,7 @@ public sealed class IdentitySeeder(RoleManager<IdentityRole> roleManager, UserMa
     public static readonly IReadOnlyList<(string Email, string Role)> DemoUsers =
         [(MarketerEmail, Roles.Marketer), (ManagerEmail, Roles.Manager), (AdminEmail, Roles.Admin)];
 
+    [SystemOperation("Start-up: creates the three roles before anyone can sign in.")]
     public async Task EnsureRolesAsync()
     {
         foreach (var role in Roles.All)
@@ -25,6 +26,7 @@ public sealed class IdentitySeeder(RoleManager<IdentityRole> roleManager, UserMa
         }
     }
 
+    [SystemOperation("Start-up in Development only: the demo users.")]
     public async Task EnsureDemoUsersAsync()
     {
         foreach (var (email, role) in DemoUsers)
@@ -41,6 +43,7 @@ public sealed class IdentitySeeder(RoleManager<IdentityRole> roleManager, UserMa
     }
 
     /// <summary>Creates a confirmed user with one role; throws with Identity's messages when it cannot.</summary>
+    [SystemOperation("The `user add` command (the first Admin, before anyone can sign in) and start-up; pages create users through UserAdminService, which checks the role.")]
     public async Task<ApplicationUser> CreateUserAsync(string email, string password, string role)
     {
         if (!Roles.All.Contains(role))

@@ -20,6 +20,7 @@ public sealed class UserPreferencesService(IServiceScopeFactory scopeFactory, IC
     {
         var id = await CurrentUserIdAsync();
         if (id is null) return;
+        await currentUser.RequireRoleAsync(Roles.Anyone);
 
         // A fresh scope per call: the circuit must not hold a UserManager (and its DbContext) for hours.
         await using var scope = scopeFactory.CreateAsyncScope();

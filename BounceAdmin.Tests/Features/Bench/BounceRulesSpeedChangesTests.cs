@@ -13,7 +13,7 @@ public sealed class BounceRulesSpeedChangesTests : IDisposable
     private readonly SqliteTestDatabase _db = new();
     private readonly BounceRulesService _rules;
 
-    public BounceRulesSpeedChangesTests() => _rules = new BounceRulesService(_db.Factory, new TestClock(TestData.Now));
+    public BounceRulesSpeedChangesTests() => _rules = new BounceRulesService(_db.Factory, new TestClock(TestData.Now), BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin));
 
     public void Dispose() => _db.Dispose();
 

@@ -20,7 +20,7 @@ public sealed class DemoDataHealthTests : IDisposable
     public async Task SeedingFillsTheAggregateWithEverySendAndBounce()
     {
         var clock = new TestClock(TestData.Now);
-        var seeder = new DemoDataSeeder(_db.Factory, new BounceRulesService(_db.Factory, clock), clock, NullLogger<DemoDataSeeder>.Instance);
+        var seeder = new DemoDataSeeder(_db.Factory, new BounceRulesService(_db.Factory, clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin)), clock, NullLogger<DemoDataSeeder>.Instance);
         await seeder.SeedIfEmptyAsync();
 
         await using var db = _db.NewContext();

@@ -15,7 +15,7 @@ public sealed class DomainStatsWriterTests : IDisposable
     private readonly TestClock _clock = new(TestData.Now);
     private readonly BounceRulesService _rules;
 
-    public DomainStatsWriterTests() => _rules = new BounceRulesService(_db.Factory, _clock);
+    public DomainStatsWriterTests() => _rules = new BounceRulesService(_db.Factory, _clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin));
 
     public void Dispose() => _db.Dispose();
 

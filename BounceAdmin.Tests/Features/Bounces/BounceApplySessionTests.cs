@@ -17,7 +17,7 @@ public sealed class BounceApplySessionTests : IDisposable
     private readonly SqliteTestDatabase _db = new();
     private readonly BounceRulesService _rules;
 
-    public BounceApplySessionTests() => _rules = new BounceRulesService(_db.Factory, new TestClock(TestData.Now));
+    public BounceApplySessionTests() => _rules = new BounceRulesService(_db.Factory, new TestClock(TestData.Now), BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin));
 
     public void Dispose() => _db.Dispose();
 

@@ -18,7 +18,7 @@ public sealed class BounceIngestServiceTests : IDisposable
     public void Dispose() => _db.Dispose();
 
     private BounceIngestService Service(string role = Roles.Admin)
-        => new(_db.Factory, new BounceRulesService(_db.Factory, _clock), FixedCurrentUser.For("admin@test", role), _clock,
+        => new(_db.Factory, new BounceRulesService(_db.Factory, _clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin)), FixedCurrentUser.For("admin@test", role), _clock,
             NullLogger<BounceIngestService>.Instance);
 
     private static RawMessage Dsn(string recipient, string status = "5.1.1", string diagnostic = "smtp; 550 5.1.1 User unknown", string id = "1")

@@ -13,7 +13,7 @@ public sealed class BounceRulesServiceTests : IDisposable
     private readonly TestClock _clock = new(TestData.Now);
     private readonly BounceRulesService _rules;
 
-    public BounceRulesServiceTests() => _rules = new BounceRulesService(_db.Factory, _clock);
+    public BounceRulesServiceTests() => _rules = new BounceRulesService(_db.Factory, _clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin));
 
     public void Dispose() => _db.Dispose();
 

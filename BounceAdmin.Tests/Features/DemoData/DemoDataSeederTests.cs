@@ -24,7 +24,7 @@ public sealed class DemoDataSeederTests(DemoDataSeederTests.SeededDatabase seede
         public DemoDataSummary? First { get; private set; }
 
         public DemoDataSeeder NewSeeder()
-            => new(Db.Factory, new BounceRulesService(Db.Factory, Clock), Clock, Log);
+            => new(Db.Factory, new BounceRulesService(Db.Factory, Clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin)), Clock, Log);
 
         /// <summary>The seeder's own log line, with its phase timings.</summary>
         public ListLogger Log { get; } = new();
@@ -151,7 +151,7 @@ public sealed class DemoDataSeederTests(DemoDataSeederTests.SeededDatabase seede
     public async Task TheSameClockGivesTheSameData()
     {
         using var other = new SqliteTestDatabase();
-        var seeder = new DemoDataSeeder(other.Factory, new BounceRulesService(other.Factory, seeded.Clock), seeded.Clock, NullLogger<DemoDataSeeder>.Instance);
+        var seeder = new DemoDataSeeder(other.Factory, new BounceRulesService(other.Factory, seeded.Clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin)), seeded.Clock, NullLogger<DemoDataSeeder>.Instance);
         var summary = await seeder.SeedIfEmptyAsync();
 
         Assert.NotNull(summary);

@@ -120,7 +120,7 @@ public sealed class EmailStatsTests : IDisposable
         var frame = new EmailPerformanceFilter(Now.AddDays(-7), Now.AddDays(1));
         Assert.Equal((1, 0), Counts(Assert.Single((await Manager.GetReportAsync(frame)).Rows)));
 
-        var rules = new BounceAdmin.Features.Bounces.BounceRulesService(_db.Factory, _clock);
+        var rules = new BounceAdmin.Features.Bounces.BounceRulesService(_db.Factory, _clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin));
         var result = await rules.ApplyAsync(new BounceAdmin.Features.Bounces.BounceInput(
             "gone@x.com", "userunknown", "dedup-1", Now.AddHours(-20), "test", Status: "5.1.1", ReplyCode: 550, SendId: send.Id));
 

@@ -4,46 +4,56 @@ using Microsoft.AspNetCore.Components.Server;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using BounceAdmin.Data;
+using BounceAdmin.Identity;
 
 namespace BounceAdmin.Components.Account;
 
-// This is a server-side AuthenticationStateProvider that revalidates the security stamp for the connected user
-// every minute an interactive circuit is connected. Locking a user, changing their role or resetting their password
-// updates the stamp (Features/Admin/UserAdminService), so an open circuit loses its rights within a minute instead of
-// half an hour; the check is one user lookup per circuit per minute.
+// A server-side AuthenticationStateProvider that revalidates the connected user every minute a circuit is connected.
+// The circuit loses its user (and every page its rights) when the cookie that opened it has expired, the account is
+// gone or locked out (by an Admin or by failed sign-ins), the security stamp changed (a role change, lock, password
+// reset or log-out elsewhere renews it: Features/Admin/UserAdminService), or the principal claims a role the user no
+// longer has. The check is one user lookup per circuit per minute.
 internal sealed class IdentityRevalidatingAuthenticationStateProvider(
         ILoggerFactory loggerFactory,
         IServiceScopeFactory scopeFactory,
-        IOptions<IdentityOptions> options)
+        IOptions<IdentityOptions> options,
+        TimeProvider clock)
     : RevalidatingServerAuthenticationStateProvider(loggerFactory)
 {
     protected override TimeSpan RevalidationInterval => TimeSpan.FromMinutes(1);
 
-    protected override async Task<bool> ValidateAuthenticationStateAsync(
+    protected override Task<bool> ValidateAuthenticationStateAsync(
         AuthenticationState authenticationState, CancellationToken cancellationToken)
-    {
-        // Get the user manager from a new scope to ensure it fetches fresh data
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        return await ValidateSecurityStampAsync(userManager, authenticationState.User);
-    }
+        => IsStillValidAsync(authenticationState.User);
 
-    private async Task<bool> ValidateSecurityStampAsync(UserManager<ApplicationUser> userManager, ClaimsPrincipal principal)
+    /// <summary>Whether the circuit's <paramref name="principal"/> may go on (see the class comment).</summary>
+    internal async Task<bool> IsStillValidAsync(ClaimsPrincipal principal)
     {
-        var user = await userManager.GetUserAsync(principal);
-        if (user is null)
+        if (SessionExpiry.Of(principal) is { } expires && expires <= clock.GetUtcNow())
         {
             return false;
         }
-        else if (!userManager.SupportsUserSecurityStamp)
+
+        // Get the user manager from a new scope to ensure it fetches fresh data
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var userManager = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        var user = await userManager.GetUserAsync(principal);
+        if (user is null || await userManager.IsLockedOutAsync(user))
         {
-            return true;
+            return false;
         }
-        else
+
+        if (userManager.SupportsUserSecurityStamp)
         {
             var principalStamp = principal.FindFirstValue(options.Value.ClaimsIdentity.SecurityStampClaimType);
-            var userStamp = await userManager.GetSecurityStampAsync(user);
-            return principalStamp == userStamp;
+            if (principalStamp != await userManager.GetSecurityStampAsync(user))
+            {
+                return false;
+            }
         }
+
+        var roles = await userManager.GetRolesAsync(user);
+        var claimed = principal.FindAll(options.Value.ClaimsIdentity.RoleClaimType).Select(c => c.Value);
+        return claimed.All(r => roles.Contains(r));
     }
 }

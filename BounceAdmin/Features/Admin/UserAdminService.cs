@@ -104,79 +104,107 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, ICurrent
             return UserAdminResult.Fail($"Choose a role: {string.Join(", ", Roles.All)}.");
         }
 
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
+        return await InOneTransactionAsync(async users =>
         {
-            return UserAdminResult.Fail("This user no longer exists.");
-        }
+            var user = await users.FindByIdAsync(userId);
+            if (user is null)
+            {
+                return UserAdminResult.Fail("This user no longer exists.");
+            }
 
-        var current = await users.GetRolesAsync(user);
-        if (current.Count == 1 && current[0] == role)
-        {
-            return UserAdminResult.Ok;
-        }
+            var current = await users.GetRolesAsync(user);
+            if (current.Count == 1 && current[0] == role)
+            {
+                return UserAdminResult.Ok;
+            }
 
-        if (current.Contains(Roles.Admin) && role != Roles.Admin && await IsLastActiveAdminAsync(users, user))
-        {
-            return UserAdminResult.Fail(LastAdminMessage);
-        }
+            if (current.Contains(Roles.Admin) && role != Roles.Admin && await IsLastActiveAdminAsync(users, user))
+            {
+                return UserAdminResult.Fail(LastAdminMessage);
+            }
 
-        var removed = await users.RemoveFromRolesAsync(user, current);
-        if (!removed.Succeeded)
-        {
-            return UserAdminResult.From(removed);
-        }
+            var removed = await users.RemoveFromRolesAsync(user, current);
+            if (!removed.Succeeded)
+            {
+                return UserAdminResult.From(removed);
+            }
 
-        var added = await users.AddToRoleAsync(user, role);
-        if (!added.Succeeded)
-        {
-            return UserAdminResult.From(added);
-        }
+            var added = await users.AddToRoleAsync(user, role);
+            if (!added.Succeeded)
+            {
+                return UserAdminResult.From(added);
+            }
 
-        // A new stamp signs the user out everywhere, so the old role's cookie cannot be used any more.
-        return UserAdminResult.From(await users.UpdateSecurityStampAsync(user));
+            // A new stamp signs the user out everywhere, so the old role's cookie cannot be used any more.
+            return UserAdminResult.From(await users.UpdateSecurityStampAsync(user));
+        }, ct);
     }
 
     /// <summary>Locks the account until an Admin unlocks it and ends its sessions. Locking the last active Admin is refused.</summary>
     public async Task<UserAdminResult> LockAsync(string userId, CancellationToken ct = default)
     {
         var actor = await currentUser.RequireRoleAsync(Roles.Admin);
-        await using var scope = scopeFactory.CreateAsyncScope();
-        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
-        var user = await users.FindByIdAsync(userId);
-        if (user is null)
+        return await InOneTransactionAsync(async users =>
         {
-            return UserAdminResult.Fail("This user no longer exists.");
-        }
-
-        if (string.Equals(user.UserName, actor, StringComparison.OrdinalIgnoreCase))
-        {
-            return UserAdminResult.Fail("You cannot lock your own account.");
-        }
-
-        if (await users.IsInRoleAsync(user, Roles.Admin) && await IsLastActiveAdminAsync(users, user))
-        {
-            return UserAdminResult.Fail(LastAdminMessage);
-        }
-
-        if (!user.LockoutEnabled)
-        {
-            var enabled = await users.SetLockoutEnabledAsync(user, true);
-            if (!enabled.Succeeded)
+            var user = await users.FindByIdAsync(userId);
+            if (user is null)
             {
-                return UserAdminResult.From(enabled);
+                return UserAdminResult.Fail("This user no longer exists.");
             }
-        }
 
-        var locked = await users.SetLockoutEndDateAsync(user, LockedIndefinitely);
-        if (!locked.Succeeded)
+            if (string.Equals(user.UserName, actor, StringComparison.OrdinalIgnoreCase))
+            {
+                return UserAdminResult.Fail("You cannot lock your own account.");
+            }
+
+            if (await users.IsInRoleAsync(user, Roles.Admin) && await IsLastActiveAdminAsync(users, user))
+            {
+                return UserAdminResult.Fail(LastAdminMessage);
+            }
+
+            if (!user.LockoutEnabled)
+            {
+                var enabled = await users.SetLockoutEnabledAsync(user, true);
+                if (!enabled.Succeeded)
+                {
+                    return UserAdminResult.From(enabled);
+                }
+            }
+
+            var locked = await users.SetLockoutEndDateAsync(user, LockedIndefinitely);
+            if (!locked.Succeeded)
+            {
+                return UserAdminResult.From(locked);
+            }
+
+            return UserAdminResult.From(await users.UpdateSecurityStampAsync(user));
+        }, ct);
+    }
+
+    /// <summary>Deletes a user (their sessions end with them). Deleting yourself or the last active Admin is refused.</summary>
+    public async Task<UserAdminResult> DeleteAsync(string userId, CancellationToken ct = default)
+    {
+        var actor = await currentUser.RequireRoleAsync(Roles.Admin);
+        return await InOneTransactionAsync(async users =>
         {
-            return UserAdminResult.From(locked);
-        }
+            var user = await users.FindByIdAsync(userId);
+            if (user is null)
+            {
+                return UserAdminResult.Fail("This user no longer exists.");
+            }
 
-        return UserAdminResult.From(await users.UpdateSecurityStampAsync(user));
+            if (string.Equals(user.UserName, actor, StringComparison.OrdinalIgnoreCase))
+            {
+                return UserAdminResult.Fail("You cannot delete your own account.");
+            }
+
+            if (await users.IsInRoleAsync(user, Roles.Admin) && await IsLastActiveAdminAsync(users, user))
+            {
+                return UserAdminResult.Fail(LastAdminMessage);
+            }
+
+            return UserAdminResult.From(await users.DeleteAsync(user));
+        }, ct);
     }
 
     /// <summary>Ends a lockout (an Admin lock or five bad passwords) and forgets the failed attempts.</summary>
@@ -220,6 +248,31 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, ICurrent
         // The reset-token path runs the password validators and updates the security stamp, unlike Remove+AddPassword.
         var token = await users.GeneratePasswordResetTokenAsync(user);
         return UserAdminResult.From(await users.ResetPasswordAsync(user, token, newPassword));
+    }
+
+    /// <summary>
+    /// Runs a change that depends on who the other Admins are in one write transaction. SQLite's
+    /// <c>BEGIN IMMEDIATE</c> (what a non-deferred transaction is) takes the write lock before the check reads, so two
+    /// Admins demoting, locking or deleting each other at the same moment are serialised: the second sees the first's
+    /// change and is refused. A failed step rolls the whole change back.
+    /// </summary>
+    private async Task<UserAdminResult> InOneTransactionAsync(Func<UserManager<ApplicationUser>, Task<UserAdminResult>> change, CancellationToken ct)
+    {
+        await using var scope = scopeFactory.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<AppDbContext>();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<ApplicationUser>>();
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var result = await change(users);
+        if (result.Succeeded)
+        {
+            await tx.CommitAsync(ct);
+        }
+        else
+        {
+            await tx.RollbackAsync(ct);
+        }
+
+        return result;
     }
 
     private async Task<bool> IsLastActiveAdminAsync(UserManager<ApplicationUser> users, ApplicationUser user)

@@ -2,6 +2,7 @@ using System.Globalization;
 using BounceAdmin.Data;
 using BounceAdmin.Data.Entities;
 using BounceAdmin.Features.Reports;
+using BounceAdmin.Identity;
 using Microsoft.EntityFrameworkCore;
 
 namespace BounceAdmin.Features.Bounces;
@@ -11,12 +12,20 @@ namespace BounceAdmin.Features.Bounces;
 /// upload, webhooks, bench) goes through here, so the rules live in one place:
 /// Category 1 sets Email Suspended, its cause and time (the time only moves forward); Category 2 sets Email Invalid
 /// and its cause; every other category and every non-bounce changes no field. Each change writes an audit entry.
+/// Every public method checks the caller's role itself (Admin: uploads, or a system identity for the command line,
+/// the background sources, webhooks and demo data); <see cref="ActingAs"/> gives a copy that acts for another caller.
 /// </summary>
-public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock,
+public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory, TimeProvider clock, ICurrentUser currentUser,
     Microsoft.Extensions.Options.IOptionsMonitor<BounceTrustOptions>? trust = null)
 {
     /// <summary>The unverified-bounce policy in force (apply when none is configured).</summary>
     internal UnverifiedPolicy Policy => trust?.CurrentValue.UnverifiedPolicy ?? UnverifiedPolicy.Apply;
+
+    /// <summary>The roles that may apply bounces: they change people's bounce fields.</summary>
+    public const string ApplyRoles = Roles.Admin;
+
+    /// <summary>The same rules, acting for <paramref name="caller"/> (a webhook's or background source's system identity).</summary>
+    public BounceRulesService ActingAs(ICurrentUser caller) => new(dbFactory, clock, caller, trust);
 
     /// <summary>How far back an open or click makes a Category 2 bounce a suspected false positive.</summary>
     public static readonly TimeSpan RecentEngagementWindow = TimeSpan.FromDays(30);
@@ -36,6 +45,7 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     /// <summary>Applies one bounce in its own transaction.</summary>
     public async Task<ApplyResult> ApplyAsync(BounceInput input, CancellationToken ct = default)
     {
+        await currentUser.RequireRoleAsync(ApplyRoles);
         var results = await ApplyManyAsync([input], ct);
         return results[0];
     }
@@ -46,20 +56,27 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     /// </summary>
     public async Task<IReadOnlyList<ApplyResult>> ApplyManyAsync(IReadOnlyList<BounceInput> inputs, CancellationToken ct = default)
     {
+        await currentUser.RequireRoleAsync(ApplyRoles);
         await using var session = await OpenSessionAsync(ct);
         return await session.ApplyManyAsync(inputs, ct);
     }
 
     /// <summary>Opens a session that applies many messages, each in its own transaction, on one connection.</summary>
-    public Task<BounceApplySession> OpenSessionAsync(CancellationToken ct = default)
-        => BounceApplySession.OpenAsync(dbFactory, clock, Policy, null, ct);
+    public async Task<BounceApplySession> OpenSessionAsync(CancellationToken ct = default)
+    {
+        await currentUser.RequireRoleAsync(ApplyRoles);
+        return await BounceApplySession.OpenAsync(dbFactory, clock, Policy, null, ct);
+    }
 
     /// <summary>
     /// A session whose statements wait at most <paramref name="busyTimeout"/> for SQLite's write lock (a webhook answers
     /// 503 rather than holding a provider's request for the default two minutes).
     /// </summary>
-    internal Task<BounceApplySession> OpenSessionAsync(TimeSpan busyTimeout, CancellationToken ct)
-        => BounceApplySession.OpenAsync(dbFactory, clock, Policy, busyTimeout, ct);
+    internal async Task<BounceApplySession> OpenSessionAsync(TimeSpan busyTimeout, CancellationToken ct)
+    {
+        await currentUser.RequireRoleAsync(ApplyRoles);
+        return await BounceApplySession.OpenAsync(dbFactory, clock, Policy, busyTimeout, ct);
+    }
 
     /// <summary>
     /// Re-matches unmatched bounces whose recipient now belongs to a person (e.g. after an import) and applies them
@@ -67,6 +84,7 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
     /// </summary>
     public async Task<int> RematchUnmatchedAsync(CancellationToken ct = default)
     {
+        await currentUser.RequireRoleAsync(ApplyRoles);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var candidates = await db.BounceEvents
             .Where(b => b.Outcome == BounceOutcome.Unmatched && db.People.Any(p => p.EmailNormalized == b.Recipient))

@@ -107,6 +107,7 @@ public sealed class DemoDataSeeder(
     /// people, sends and events are written in one transaction with prepared INSERTs; the ~950 bounce reports then go
     /// through <see cref="BounceRulesService.ApplyManyAsync"/> in chunks, oldest first.
     /// </summary>
+    [BounceAdmin.Identity.SystemOperation("Start-up in Development only, on an empty database; its bounces go through BounceRulesService as a system identity.")]
     public async Task<DemoDataSummary?> SeedIfEmptyAsync(CancellationToken ct = default)
     {
         await using (var check = await dbFactory.CreateDbContextAsync(ct))

@@ -87,15 +87,55 @@ public sealed class PersonAdminService(IDbContextFactory<AppDbContext> dbFactory
             }
         }
 
-        if (edit.FirstName is not null) person.FirstName = edit.FirstName.Trim();
-        if (edit.LastName is not null) person.LastName = edit.LastName.Trim();
-        if (edit.Company is not null) person.Company = edit.Company.Trim();
-        if (edit.Unsubscribed is { } u) person.Unsubscribed = u;
-        if (edit.MarketingSuspended is { } m) person.MarketingSuspended = m;
-        if (edit.Blocklisted is { } b) person.Blocklisted = b;
-        person.UpdatedAt = now;
-        await db.SaveChangesAsync(ct);
+        // Every other field it changes gets an audit entry too (old and new value), with the edit's reason.
+        var reason = string.IsNullOrWhiteSpace(edit.Reason) ? "Edited by hand" : RequireReason(edit.Reason);
+        void Audit(string field, string? oldValue, string? newValue)
+            => db.AuditEntries.Add(NewAudit(person.Id, now, actor, field, oldValue, newValue, reason, null));
+
+        if (edit.FirstName?.Trim() is { } first && first != person.FirstName)
+        {
+            Audit(nameof(Person.FirstName), person.FirstName, first);
+            person.FirstName = first;
+        }
+
+        if (edit.LastName?.Trim() is { } last && last != person.LastName)
+        {
+            Audit(nameof(Person.LastName), person.LastName, last);
+            person.LastName = last;
+        }
+
+        if (edit.Company?.Trim() is { } company && company != person.Company)
+        {
+            Audit(nameof(Person.Company), person.Company, company);
+            person.Company = company;
+        }
+
+        if (edit.Unsubscribed is { } u && u != person.Unsubscribed)
+        {
+            Audit(nameof(Person.Unsubscribed), Flag(person.Unsubscribed), Flag(u));
+            person.Unsubscribed = u;
+        }
+
+        if (edit.MarketingSuspended is { } m && m != person.MarketingSuspended)
+        {
+            Audit(nameof(Person.MarketingSuspended), Flag(person.MarketingSuspended), Flag(m));
+            person.MarketingSuspended = m;
+        }
+
+        if (edit.Blocklisted is { } b && b != person.Blocklisted)
+        {
+            Audit(nameof(Person.Blocklisted), Flag(person.Blocklisted), Flag(b));
+            person.Blocklisted = b;
+        }
+
+        if (db.ChangeTracker.HasChanges())
+        {
+            person.UpdatedAt = now;
+            await db.SaveChangesAsync(ct);
+        }
     }
+
+    private static string Flag(bool value) => value ? "true" : "false";
 
     /// <summary>Unchecks Email Invalid on a tracked person and writes the two audit entries.</summary>
     internal static void ClearInvalid(AppDbContext db, Person person, string actor, string reason, DateTime nowUtc, Guid? batchId)

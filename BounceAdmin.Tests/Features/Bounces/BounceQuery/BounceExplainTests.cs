@@ -107,7 +107,7 @@ public sealed class BounceExplainTests : IAsyncLifetime
     [Fact]
     public async Task StatusIsFoundInTheDiagnosticWhenTheBounceHasNone()
     {
-        await new BounceRulesService(_db.Factory, _clock).ApplyAsync(new BounceInput(
+        await new BounceRulesService(_db.Factory, _clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin)).ApplyAsync(new BounceInput(
             "carol@contoso.com", "toomanyconn", "k-no-status", Now.AddHours(-1), "dsn", Diagnostic: "421 4.7.0 Try again later, closing connection."));
         await using var db = _db.NewContext();
         _ids["k-no-status"] = db.BounceEvents.Single(b => b.DedupKey == "k-no-status").Id;

@@ -36,7 +36,7 @@ internal static class BounceFixtures
             invalidSend = ctx.AddSend(email, alice, Now.AddDays(-10).AddMinutes(-1), "m1@mta.example").Id;
         }
 
-        var rules = new BounceRulesService(db.Factory, clock);
+        var rules = new BounceRulesService(db.Factory, clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin));
         BounceInput[] inputs =
         [
             new("alice@gmail.com", "userunknown", Invalid, Now.AddDays(-10), "dsn", "5.1.1", 550,

@@ -75,7 +75,7 @@ public sealed class ImapBounceServiceTests : IAsyncLifetime
         _server.Deliver(content);
         await _host.Imap(Options()).RunOnceAsync();
 
-        var upload = new BounceIngestService(_host.Db.Factory, new BounceRulesService(_host.Db.Factory, _host.Clock),
+        var upload = new BounceIngestService(_host.Db.Factory, new BounceRulesService(_host.Db.Factory, _host.Clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin)),
             FixedCurrentUser.For("admin@test", Roles.Admin), _host.Clock, NullLogger<BounceIngestService>.Instance);
         var summary = await upload.IngestAsync([new RawMessage("same.eml", content)], "upload");
 

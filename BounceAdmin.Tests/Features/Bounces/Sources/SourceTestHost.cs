@@ -26,6 +26,8 @@ public sealed class SourceTestHost : IDisposable
         services.AddSingleton<IDbContextFactory<AppDbContext>>(Factory);
         services.AddSingleton<TimeProvider>(Clock);
         services.AddScoped<BounceRulesService>();
+        // As in the app outside a circuit: nobody is signed in; the source or webhook acts as its own system identity.
+        services.AddSingleton<BounceAdmin.Identity.ICurrentUser>(BounceAdmin.Identity.FixedCurrentUser.Anonymous);
         Services = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 

@@ -27,6 +27,8 @@ public sealed class WebhookPipelineTests
         services.AddOptions<WebhookOptions>();
         services.AddSingleton(TimeProvider.System);
         services.AddScoped<BounceRulesService>();
+        // As in the app outside a circuit: nobody is signed in; the source or webhook acts as its own system identity.
+        services.AddSingleton<BounceAdmin.Identity.ICurrentUser>(BounceAdmin.Identity.FixedCurrentUser.Anonymous);
         services.AddScoped<WebhookApplier>();
         database(services);
         var http = new DefaultHttpContext { RequestServices = services.BuildServiceProvider() };

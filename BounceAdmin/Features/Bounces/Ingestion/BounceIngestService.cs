@@ -32,7 +32,7 @@ public sealed class BounceIngestService(
         await currentUser.RequireRoleAsync(Roles.Admin);
         var summary = new IngestSummary();
         // One session for the run: one connection with its statements prepared once, still one transaction per message.
-        await using var session = await rules.OpenSessionAsync(ct);
+        await using var session = await rules.ActingAs(currentUser).OpenSessionAsync(ct);
         foreach (var message in messages)
         {
             ct.ThrowIfCancellationRequested();
@@ -59,7 +59,7 @@ public sealed class BounceIngestService(
     public async Task<int> RematchAsync(CancellationToken ct = default)
     {
         await currentUser.RequireRoleAsync(Roles.Admin);
-        return await rules.RematchUnmatchedAsync(ct);
+        return await rules.ActingAs(currentUser).RematchUnmatchedAsync(ct);
     }
 
     /// <summary>Ingests one message: classify, then apply all its recipients in one transaction, or quarantine it.</summary>

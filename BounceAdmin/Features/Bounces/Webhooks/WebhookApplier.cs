@@ -23,7 +23,8 @@ public sealed class WebhookApplier(BounceRulesService rules)
         }
 
         IReadOnlyList<ApplyResult> results;
-        await using (var session = busyTimeout is { } t ? await rules.OpenSessionAsync(t, ct) : await rules.OpenSessionAsync(ct))
+        var acting = rules.ActingAs(caller);
+        await using (var session = busyTimeout is { } t ? await acting.OpenSessionAsync(t, ct) : await acting.OpenSessionAsync(ct))
         {
             results = await session.ApplyManyAsync(inputs, ct);
         }
