@@ -60,6 +60,23 @@ public static class ApiV1
                 };
                 return Task.CompletedTask;
             });
+            // Each operation names the scope its policy requires, so the reference page offers the bearer key for it.
+            o.AddOperationTransformer((operation, context, _) =>
+            {
+                var scopes = context.Description.ActionDescriptor.EndpointMetadata.OfType<IAuthorizeData>()
+                    .Select(a => a.Policy).OfType<string>().Where(ApiScopes.All.Contains).Distinct().ToList();
+                if (scopes.Count > 0)
+                {
+                    operation.Security ??= [];
+                    operation.Security.Add(new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiScopes.Scheme, context.Document)] = scopes });
+                    operation.Responses ??= new OpenApiResponses();
+                    operation.Responses.TryAdd("401", new OpenApiResponse { Description = "No key, or a malformed, unknown, expired or revoked key." });
+                    operation.Responses.TryAdd("403", new OpenApiResponse { Description = "The key lacks the scope " + string.Join(", ", scopes) + "." });
+                    operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many requests for this key; see Retry-After." });
+                }
+
+                return Task.CompletedTask;
+            });
         });
 
         services.AddMailability();
