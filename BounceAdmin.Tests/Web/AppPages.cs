@@ -20,6 +20,7 @@ public static class AppPages
         ("/admin/users", Identity.Roles.Admin),
         ("/admin/audit", Identity.Roles.Admin),
         ("/admin/bulk-reset", Identity.Roles.Admin),
+        ("/admin/api-keys", Identity.Roles.Admin),
     ];
 
     /// <summary>Every routable page of the app must be in <see cref="All"/>, so a new page cannot miss the access tests.</summary>

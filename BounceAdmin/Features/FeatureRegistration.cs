@@ -1,4 +1,5 @@
 using BounceAdmin.Features.Admin;
+using BounceAdmin.Features.Api;
 using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Features.Bounces;
 using BounceAdmin.Features.Bounces.Webhooks;
@@ -18,6 +19,7 @@ public static class FeatureRegistration
         services.AddReports();
         services.AddBounceHealth();
         services.AddAdmin();
+        services.AddApi();
         services.AddScoped<BounceAdmin.Features.DemoData.DemoDataSeeder>();
         return services;
     }
@@ -26,6 +28,7 @@ public static class FeatureRegistration
     {
         endpoints.MapHealth();
         endpoints.MapWebhooks();
+        endpoints.MapApi();
         return endpoints;
     }
 }
