@@ -20,7 +20,8 @@ public sealed class BounceTrustTests : IDisposable
     public void Dispose() => _db.Dispose();
 
     private BounceRulesService Rules(UnverifiedPolicy policy = UnverifiedPolicy.Apply)
-        => new(_db.Factory, _clock, new FixedOptions(new BounceTrustOptions { UnverifiedPolicy = policy }));
+        => new(_db.Factory, _clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin),
+            new FixedOptions(new BounceTrustOptions { UnverifiedPolicy = policy }));
 
     private static BounceInput Block(string recipient, DateTime at, string? messageId = null, bool? permanent = null, string status = "5.7.1")
         => new(recipient, "blocked", Guid.NewGuid().ToString("N"), at, "test", status, 554, $"554 {status} blocked using zen.spamhaus.org",

@@ -150,6 +150,7 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, ICu
     /// Checks a presented key (no role needed: this is how an API caller signs in). Unknown, revoked and expired keys are
     /// refused; the secret is compared in constant time. Records last used at (to <see cref="LastUsedPrecision"/>).
     /// </summary>
+    [BounceAdmin.Identity.SystemOperation("Authentication itself: it runs before there is a caller, and writes only the key's last-used time.")]
     public async Task<ApiKeyCheck> CheckAsync(string presented, CancellationToken ct = default)
     {
         if (!ApiKeySecret.TryParse(presented, out var publicId, out var secret))
