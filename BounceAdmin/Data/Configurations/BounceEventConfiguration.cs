@@ -60,6 +60,7 @@ public sealed class QuarantinedMessageConfiguration : IEntityTypeConfiguration<Q
         b.Property(q => q.Source).HasMaxLength(60);
         b.Property(q => q.FileName).HasMaxLength(1000);
         b.Property(q => q.Error).HasMaxLength(2000);
+        b.Property(q => q.ContentSha256).HasMaxLength(64);
         b.HasIndex(q => q.ReceivedAt);
     }
 }

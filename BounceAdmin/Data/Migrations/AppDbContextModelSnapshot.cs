@@ -641,6 +641,10 @@ namespace BounceAdmin.Data.Migrations
                     b.Property<byte[]>("Content")
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("ContentSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -649,6 +653,9 @@ namespace BounceAdmin.Data.Migrations
                     b.Property<string>("FileName")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("OriginalSizeBytes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("ReceivedAt")
                         .HasColumnType("TEXT");

@@ -260,4 +260,92 @@ public sealed class DropFolderServiceTests : IDisposable
         Assert.Single(FilesIn(DropFolderFiles.ProcessedFolder));
         Assert.True(service.ExecuteTask!.IsCompleted);
     }
+
+    // ---- Issue 14.5: links and special files ----
+
+    [Fact]
+    public async Task ASymbolicLinkIsSkippedAndItsTargetNeverRead()
+    {
+        var person = _host.Db.NewContext().AddPerson("linked@receiver.example");
+        var outside = Directory.CreateTempSubdirectory("bounceadmin-outside-").FullName;
+        try
+        {
+            var target = Path.Combine(outside, "secret.eml");
+            File.WriteAllBytes(target, Dsn("linked@receiver.example", "9"));
+            var link = Path.Combine(_folder, "link.eml");
+            File.CreateSymbolicLink(link, target);
+            File.SetLastWriteTimeUtc(target, _host.Clock.UtcNow.AddMinutes(-1));
+
+            var run = await Service().RunOnceAsync();
+
+            Assert.Equal((0, 0), (run.Items, run.Summary.Messages));
+            Assert.True(File.Exists(link) && new FileInfo(link).LinkTarget is not null, "the link is left where it is");
+            Assert.True(File.Exists(target));
+            using var db = _host.Db.NewContext();
+            Assert.Empty(db.BounceEvents);
+            Assert.False(db.People.Single(p => p.Id == person.Id).EmailInvalid);
+        }
+        finally
+        {
+            Directory.Delete(outside, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task AFifoIsSkippedAndDoesNotBlockThePoll()
+    {
+        var fifo = Path.Combine(_folder, "pipe.eml");
+        using (var mk = System.Diagnostics.Process.Start("mkfifo", [fifo]))
+        {
+            await mk.WaitForExitAsync();
+        }
+
+        File.SetLastWriteTimeUtc(fifo, _host.Clock.UtcNow.AddMinutes(-1));
+        Drop("real.eml", Dsn("nobody@receiver.example", "3"));
+
+        var poll = Service().RunOnceAsync();
+        var finished = await Task.WhenAny(poll, Task.Delay(TimeSpan.FromSeconds(30)));
+
+        Assert.Same(poll, finished);
+        Assert.Equal(1, (await poll).Items);
+        Assert.True(File.Exists(fifo));
+    }
+
+    [Fact]
+    public void OpeningALinkIsRefusedEvenIfItAppearsAfterTheListing()
+    {
+        var target = Path.Combine(_folder, "real-target.txt");
+        File.WriteAllText(target, "x");
+        var link = Path.Combine(_folder, "swapped.eml");
+        File.CreateSymbolicLink(link, target);
+
+        var read = DropFile.Read(link, 1024 * 1024);
+
+        Assert.Empty(read.Messages);
+        Assert.NotNull(read.NotYet);
+    }
+
+    [Fact]
+    public async Task TheErrorFileIsNeverWrittenThroughAPlantedLink()
+    {
+        var outside = Path.Combine(Directory.CreateTempSubdirectory("bounceadmin-victim-").FullName, "victim.txt");
+        File.WriteAllText(outside, "untouched");
+        try
+        {
+            Drop("bad.zip", "this is not a zip archive"u8.ToArray());
+            var failedFolder = Path.Combine(_folder, DropFolderFiles.FailedFolder);
+            Directory.CreateDirectory(failedFolder);
+            var stamp = _host.Clock.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            File.CreateSymbolicLink(Path.Combine(failedFolder, $"{stamp}-bad.zip.error.txt"), outside);
+
+            var run = await Service().RunOnceAsync();
+
+            Assert.Equal(1, run.FailedItems);
+            Assert.Equal("untouched", File.ReadAllText(outside));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(outside)!, recursive: true);
+        }
+    }
 }

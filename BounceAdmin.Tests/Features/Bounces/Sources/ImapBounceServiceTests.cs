@@ -53,7 +53,7 @@ public sealed class ImapBounceServiceTests : IAsyncLifetime
         Assert.True(run.Succeeded, run.Problem);
         Assert.Equal((2, 2, 2), (run.Items, run.Summary.Messages, run.Summary.Applied));
         Assert.All(_server.Folder("INBOX"), m => Assert.Equal(Seen, m.Flags));
-        Assert.Equal(["UID FETCH 1 (BODY.PEEK[])", "UID FETCH 3 (BODY.PEEK[])"], _server.Commands.Where(c => c.StartsWith("UID FETCH")));
+        Assert.Equal(["UID FETCH 1 (BODY.PEEK[])", "UID FETCH 3 (BODY.PEEK[])"], _server.Commands.Where(c => c.StartsWith("UID FETCH") && c.Contains("BODY.PEEK")));
         Assert.Empty(_server.Unhandled);
         Assert.Contains("LOGOUT", _server.Commands);
 
@@ -162,13 +162,14 @@ public sealed class ImapBounceServiceTests : IAsyncLifetime
         _server.Deliver(Dsn("a@receiver.example", "1"));
         var service = _host.Imap(Options());
         await service.RunOnceAsync();
-        var fetchesBefore = _server.Commands.Count(c => c.StartsWith("UID FETCH"));
+        // Downloads of a message (the size look-up before them is a separate, small FETCH).
+        var fetchesBefore = _server.Commands.Count(c => c.StartsWith("UID FETCH") && c.Contains("BODY.PEEK"));
 
         var second = await service.RunOnceAsync();
 
         Assert.Equal((true, 0, 0), (second.Succeeded, second.Items, second.Summary.Messages));
         Assert.Equal(1, fetchesBefore);
-        Assert.Equal(1, _server.Commands.Count(c => c.StartsWith("UID FETCH")));
+        Assert.Equal(1, _server.Commands.Count(c => c.StartsWith("UID FETCH") && c.Contains("BODY.PEEK")));
         Assert.Equal(2, _server.Connections);
         var status = _host.Board.Get("imap")!;
         Assert.Equal((1, 1), (status.Items, status.Applied));
@@ -250,5 +251,28 @@ public sealed class ImapBounceServiceTests : IAsyncLifetime
 
         Assert.Equal((false, null), (_host.Board.Get("imap")!.Enabled, _host.Board.Get("imap")!.LastRunAt));
         Assert.Equal(0, _server.Connections);
+    }
+
+    /// <summary>Issue 14.4: a message over Imap:MaxMessageBytes is never downloaded; it is listed in the quarantine and marked read.</summary>
+    [Fact]
+    public async Task AnOversizedMessageIsNotDownloadedButQuarantinedAndMarkedRead()
+    {
+        _host.Db.NewContext().AddPerson("small@receiver.example");
+        var big = Dsn("big@receiver.example", "7").Concat(new byte[4096]).ToArray();
+        _server.Deliver(big);
+        _server.Deliver(Dsn("small@receiver.example", "8"));
+        var options = Options();
+        options.MaxMessageBytes = 4000;
+
+        var run = await _host.Imap(options).RunOnceAsync();
+
+        Assert.True(run.Succeeded, run.Problem);
+        Assert.Equal(["UID FETCH 2 (BODY.PEEK[])"], _server.Commands.Where(c => c.StartsWith("UID FETCH") && c.Contains("BODY.PEEK")));
+        Assert.All(_server.Folder("INBOX"), m => Assert.Equal(Seen, m.Flags));
+        using var db = _host.Db.NewContext();
+        var kept = Assert.Single(db.Quarantine);
+        Assert.Contains("MaxMessageBytes", kept.Error);
+        Assert.Null(kept.Content);
+        Assert.Single(db.BounceEvents);
     }
 }

@@ -10,7 +10,7 @@ namespace BounceAdmin.Tests.Features.Bounces.Sources;
 /// <summary>
 /// A small IMAP4rev1 server on 127.0.0.1 for the IMAP source tests: plain text, one user, folders in memory. It speaks
 /// only what our client (MailKit) sends (CAPABILITY, LOGIN, LIST, SELECT/EXAMINE, UID SEARCH,
-/// UID FETCH BODY.PEEK[], UID STORE, UID MOVE, NOOP, LOGOUT) and answers anything else with BAD, recorded in <see cref="Unhandled"/> so a test
+/// UID FETCH BODY.PEEK[] and RFC822.SIZE, UID STORE, UID MOVE, NOOP, LOGOUT) and answers anything else with BAD, recorded in <see cref="Unhandled"/> so a test
 /// notices when the client starts sending something new.
 /// </summary>
 public sealed partial class ScriptedImapServer : IAsyncDisposable
@@ -230,6 +230,15 @@ public sealed partial class ScriptedImapServer : IAsyncDisposable
                 {
                     reply.Line($"* {mailbox.Messages.IndexOf(m) + 1} FETCH (UID {m.Uid} BODY[] {{{m.Content.Length}}}")
                         .Bytes(m.Content).Line(")");
+                }
+
+                reply.Line($"{tag} OK FETCH completed");
+                return;
+            case "FETCH" when args.Count >= 4 && args.Skip(3).Any(a => a.Contains("RFC822.SIZE", StringComparison.OrdinalIgnoreCase)):
+                // The sizes a client asks for before downloading (issue 14: oversized messages are not fetched).
+                foreach (var m in Matching(mailbox, args[2]))
+                {
+                    reply.Line($"* {mailbox.Messages.IndexOf(m) + 1} FETCH (UID {m.Uid} RFC822.SIZE {m.Content.Length})");
                 }
 
                 reply.Line($"{tag} OK FETCH completed");

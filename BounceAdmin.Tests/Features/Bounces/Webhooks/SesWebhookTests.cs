@@ -220,6 +220,10 @@ public sealed class SesWebhookTests(WebhookTestApp app)
     [InlineData("https://evil.example.com/SimpleNotificationService-test.pem")]
     [InlineData("http://sns.eu-west-1.amazonaws.com/SimpleNotificationService-test.pem")]
     [InlineData("https://sns.eu-west-1.amazonaws.com.evil.example/cert.pem")]
+    // Issue 14.7: an S3 bucket (anyone can own one) or any other label is not an SNS region.
+    [InlineData("https://sns.s3.amazonaws.com/x.pem")]
+    [InlineData("https://sns.my-bucket.amazonaws.com/x.pem")]
+    [InlineData("https://sns.eu-west-1x.amazonaws.com/x.pem")]
     public async Task ACertificateFromAnywhereButAnSnsHostIsNeverFetched(string certUrl)
     {
         var person = await app.AddPersonAsync();
@@ -363,5 +367,89 @@ public sealed class SesWebhookTests(WebhookTestApp app)
         Assert.False(evt.Permanent);
         Assert.Contains(evt.Category, new int?[] { 3, 4 });
         await AssertNoFieldChangedAsync(person);
+    }
+
+    // ---- Issue 14.7: SNS certificate fetch hardening ----
+
+    [Theory]
+    [InlineData("https://sns.us-east-1.amazonaws.com/a.pem")]
+    [InlineData("https://sns.us-gov-west-1.amazonaws.com/a.pem")]
+    [InlineData("https://sns.ap-southeast-2.amazonaws.com/a.pem")]
+    public void RealRegionHostsAreSnsUrls(string url) => Assert.True(BounceAdmin.Features.Bounces.Webhooks.SnsMessage.IsSnsUrl(url));
+
+    [Fact]
+    public async Task ACertificateWhoseSubjectIsNotSnsIsRefused()
+    {
+        var person = await app.AddPersonAsync();
+        const string url = "https://sns.eu-central-1.amazonaws.com/SimpleNotificationService-other.pem";
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=attacker.example", app.SnsKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        app.Sns.Files[url] = certificate.ExportCertificatePem();
+
+        using var response = await PostAsync(Sns(BounceEvent(person.Email!, "fb-" + Guid.NewGuid()), certUrl: url));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+        Assert.Empty(await app.EventsAsync(person.Email!));
+    }
+
+    [Fact]
+    public async Task ARedirectIsNotFollowedAndAFailureIsNotFetchedAgainForAWhile()
+    {
+        var person = await app.AddPersonAsync();
+        const string url = "https://sns.sa-east-1.amazonaws.com/SimpleNotificationService-moved.pem";
+        app.Sns.Responses[url] = () => new HttpResponseMessage(HttpStatusCode.Found) { Headers = { Location = new Uri(WebhookTestApp.CertUrl) } };
+
+        using var first = await PostAsync(Sns(BounceEvent(person.Email!, "fb-" + Guid.NewGuid()), certUrl: url));
+        using var second = await PostAsync(Sns(BounceEvent(person.Email!, "fb-" + Guid.NewGuid()), certUrl: url));
+
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, HttpStatusCode.ServiceUnavailable), (first.StatusCode, second.StatusCode));
+        Assert.Single(app.Sns.Requests, r => r == url);
+        Assert.Empty(await app.EventsAsync(person.Email!));
+    }
+
+    [Fact]
+    public async Task AnOversizedCertificateWithoutALengthIsNotRead()
+    {
+        var person = await app.AddPersonAsync();
+        const string url = "https://sns.ca-central-1.amazonaws.com/SimpleNotificationService-huge.pem";
+        app.Sns.Responses[url] = () => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            // A non-seekable stream: no Content-Length header, as a chunked answer.
+            Content = new StreamContent(new UnseekableStream(new byte[10 * 1024 * 1024])),
+        };
+
+        using var response = await PostAsync(Sns(BounceEvent(person.Email!, "fb-" + Guid.NewGuid()), certUrl: url));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Empty(await app.EventsAsync(person.Email!));
+    }
+
+    [Fact]
+    public void TheSnsClientFollowsNoRedirectAndTimesOutInSeconds()
+    {
+        var services = new Microsoft.Extensions.DependencyInjection.ServiceCollection();
+        Microsoft.Extensions.DependencyInjection.ServiceCollectionServiceExtensions.AddSingleton<Microsoft.Extensions.Configuration.IConfiguration>(
+            services, new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build());
+        Microsoft.Extensions.DependencyInjection.LoggingServiceCollectionExtensions.AddLogging(services);
+        services.AddSingleton(TimeProvider.System);
+        BounceAdmin.Features.Bounces.Webhooks.WebhooksRegistration.AddWebhooks(services);
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(services);
+
+        var client = provider.GetRequiredService<IHttpClientFactory>().CreateClient(BounceAdmin.Features.Bounces.Webhooks.WebhooksRegistration.SnsHttpClient);
+        HttpMessageHandler? handler = provider.GetRequiredService<IHttpMessageHandlerFactory>().CreateHandler(BounceAdmin.Features.Bounces.Webhooks.WebhooksRegistration.SnsHttpClient);
+        while (handler is DelegatingHandler d)
+        {
+            handler = d.InnerHandler;
+        }
+
+        var sockets = Assert.IsType<SocketsHttpHandler>(handler);
+        Assert.False(sockets.AllowAutoRedirect);
+        Assert.True(sockets.ConnectTimeout <= TimeSpan.FromSeconds(5));
+        Assert.Equal(TimeSpan.FromSeconds(5), client.Timeout);
+    }
+
+    private sealed class UnseekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
     }
 }

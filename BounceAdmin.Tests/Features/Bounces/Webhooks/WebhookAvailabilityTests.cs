@@ -56,8 +56,8 @@ public sealed class WebhookAvailabilityTests(BounceAdminFactory app)
             return await response.Content.ReadAsStringAsync();
         }
 
-        Assert.Equal("{\"applied\":0,\"duplicates\":0,\"unmatched\":1,\"notBounces\":1,\"held\":0,\"ignored\":0}", await PostAsync());
-        Assert.Equal("{\"applied\":0,\"duplicates\":2,\"unmatched\":0,\"notBounces\":0,\"held\":0,\"ignored\":0}", await PostAsync());
-        Assert.Contains("{\"applied\":0,\"duplicates\":0,\"unmatched\":1,\"notBounces\":1,\"held\":0,\"ignored\":0}", readme);
+        Assert.Equal("{\"applied\":0,\"duplicates\":0,\"unmatched\":1,\"notBounces\":1,\"ignored\":0,\"held\":0}", await PostAsync());
+        Assert.Equal("{\"applied\":0,\"duplicates\":2,\"unmatched\":0,\"notBounces\":0,\"ignored\":0,\"held\":0}", await PostAsync());
+        Assert.Contains("{\"applied\":0,\"duplicates\":0,\"unmatched\":1,\"notBounces\":1,\"ignored\":0,\"held\":0}", readme);
     }
 }

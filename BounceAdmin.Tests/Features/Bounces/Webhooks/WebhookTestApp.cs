@@ -27,6 +27,7 @@ public sealed class WebhookTestApp : BounceAdminFactory
     public const string PostmarkPassword = "postmark-password-123";
     public const string GenericToken = "generic-token-0123456789abcdef";
     public const int MaxBodyBytes = 100_000;
+    public const int MaxEvents = 50;
 
     public RSA SnsKey { get; } = RSA.Create(2048);
 
@@ -48,6 +49,8 @@ public sealed class WebhookTestApp : BounceAdminFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Webhooks:MaxBodyBytes", MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Webhooks:MaxEventsPerRequest", MaxEvents.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        builder.UseSetting("Webhooks:BusyTimeoutSeconds", "1");
         builder.UseSetting("Webhooks:Ses:Enabled", "true");
         builder.UseSetting("Webhooks:Ses:AllowedTopicArns:0", TopicArn);
         builder.UseSetting("Webhooks:SendGrid:Enabled", "true");
@@ -120,10 +123,18 @@ public sealed class FakeSnsHandler : HttpMessageHandler
 
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>Answers made by hand for a URL (a redirect, a body without a length), before <see cref="Files"/>.</summary>
+    public ConcurrentDictionary<string, Func<HttpResponseMessage>> Responses { get; } = new();
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         var url = request.RequestUri!.ToString();
         Requests.Enqueue(url);
+        if (Responses.TryGetValue(url, out var respond))
+        {
+            return Task.FromResult(respond());
+        }
+
         if (Files.TryGetValue(url, out var content))
         {
             return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(content) });

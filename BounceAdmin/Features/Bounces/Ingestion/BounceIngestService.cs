@@ -25,6 +25,15 @@ public sealed class BounceIngestService(
     TimeProvider clock,
     ILogger<BounceIngestService> logger)
 {
+    /// <summary>The most of one message or file the quarantine keeps (its first bytes; the size and SHA-256 of the whole are kept too).</summary>
+    public const int MaxQuarantinedBytes = 1024 * 1024;
+
+    /// <summary>The most content the whole quarantine keeps; past it, new entries keep their error, size and hash only.</summary>
+    public const long MaxQuarantineTotalBytes = 256L * 1024 * 1024;
+
+    /// <summary>The total-content cap in force (<see cref="MaxQuarantineTotalBytes"/>; tests set a small one).</summary>
+    internal long QuarantineTotalCap { get; init; } = MaxQuarantineTotalBytes;
+
     /// <summary>Ingests messages one by one (Admin only: ingestion changes people).</summary>
     public async Task<IngestSummary> IngestAsync(IEnumerable<RawMessage> messages, string source, int total = 0,
         IProgress<IngestProgress>? progress = null, CancellationToken ct = default)
@@ -165,11 +174,29 @@ public sealed class BounceIngestService(
     private async Task QuarantineAsync(string name, byte[]? content, string source, string error, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var hash = content is null ? null : Convert.ToHexStringLower(SHA256.HashData(content));
 
-        // The same file ingested again is already there: keep one copy (the quarantine is small, a scan is fine).
-        if (await db.Quarantine.AnyAsync(q => q.FileName == name && q.Content == content, ct))
+        // The same file ingested again is already there: keep one copy.
+        if (await db.Quarantine.AnyAsync(q => q.FileName == name && (hash != null ? q.ContentSha256 == hash : q.Content == null), ct))
         {
             return;
+        }
+
+        // Issue 14: at most the first MB of a message is kept, and the quarantine as a whole holds at most
+        // MaxQuarantineTotalBytes of content (a zip bomb's entries must not grow the database by gigabytes).
+        var kept = content is { Length: > MaxQuarantinedBytes } ? content[..MaxQuarantinedBytes] : content;
+        if (kept is { Length: > 0 })
+        {
+            var used = await db.Quarantine.SumAsync(q => (long?)q.Content!.Length, ct) ?? 0;
+            if (used + kept.Length > QuarantineTotalCap)
+            {
+                kept = null;
+                error += $" (content not kept: the quarantine holds {QuarantineTotalCap / (1024 * 1024)} MB at most; retry or clear entries)";
+            }
+            else if (kept.Length < content!.Length)
+            {
+                error += $" (only the first {MaxQuarantinedBytes / 1024} KB of {content.Length:N0} bytes kept)";
+            }
         }
 
         db.Quarantine.Add(new QuarantinedMessage
@@ -177,7 +204,9 @@ public sealed class BounceIngestService(
             Source = source.Length > 60 ? source[..60] : source,
             FileName = name.Length > 1000 ? name[^1000..] : name,
             Error = error.Length > 2000 ? error[..2000] : error,
-            Content = content,
+            Content = kept,
+            OriginalSizeBytes = content?.Length,
+            ContentSha256 = hash,
             ReceivedAt = clock.GetUtcNow().UtcDateTime,
         });
         await db.SaveChangesAsync(ct);

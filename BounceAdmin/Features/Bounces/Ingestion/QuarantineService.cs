@@ -30,6 +30,12 @@ public sealed class QuarantineService(IDbContextFactory<AppDbContext> dbFactory,
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         var item = await db.Quarantine.SingleOrDefaultAsync(q => q.Id == id, ct)
             ?? throw new KeyNotFoundException($"Quarantined message {id} does not exist.");
+        if (item.OriginalSizeBytes is { } size && size != (item.Content?.Length ?? 0))
+        {
+            // Only the first MB (or nothing) was kept (issue 14): retrying it would only fail again; the original is needed.
+            throw new KeyNotFoundException($"Only part of quarantined message {id} was kept ({item.Content?.Length ?? 0:N0} of {size:N0} bytes); ingest the original file again instead.");
+        }
+
         var summary = await ingest.IngestAsync([new RawMessage(item.FileName ?? $"quarantine-{id}", item.Content ?? [])], item.Source, ct: ct);
         // Either it went through, or the retry quarantined a fresh copy with the current error: the old row goes.
         db.Quarantine.Remove(item);

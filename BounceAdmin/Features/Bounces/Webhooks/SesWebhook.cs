@@ -90,6 +90,10 @@ public sealed class SesWebhook(
         {
             certificate = await certificates.GetAsync(message.SigningCertUrl!, ct);
         }
+        catch (SnsCertificateRejectedException ex)
+        {
+            return WebhookVerdict.Reject(ex.Message);
+        }
         catch (Exception ex) when (ex is HttpRequestException or CryptographicException or TaskCanceledException && !ct.IsCancellationRequested)
         {
             // Not the sender's fault as far as we can tell: answer 503 so SNS retries later.

@@ -7,7 +7,7 @@ namespace BounceAdmin.Features.Bounces.Webhooks;
 /// An Amazon SNS HTTP(S) message (Notification, SubscriptionConfirmation, UnsubscribeConfirmation) and the canonical
 /// string SNS signs, as the SNS developer guide ("Verifying the signatures of Amazon SNS messages") documents it.
 /// </summary>
-public sealed record SnsMessage(
+public sealed partial record SnsMessage(
     string Type,
     string MessageId,
     string TopicArn,
@@ -103,8 +103,13 @@ public sealed record SnsMessage(
             return false;
         }
 
+        // sns.<region>.amazonaws.com, the region named as AWS names them (us-east-1, eu-west-3, us-gov-west-1, ap-southeast-5):
+        // "sns.s3.amazonaws.com" or "sns.my-bucket.amazonaws.com" are not SNS.
         var labels = uri.IdnHost.Split('.');
         return labels.Length == 4 && labels[0] == "sns" && labels[2] == "amazonaws" && labels[3] == "com"
-            && labels[1].Length > 0 && labels[1].All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
+            && RegionName().IsMatch(labels[1]);
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[0-9]{1,2}$")]
+    private static partial System.Text.RegularExpressions.Regex RegionName();
 }

@@ -45,6 +45,9 @@ public sealed class SesWebhookOptions
     /// <summary>Confirm a subscription (GET its SubscribeURL) once its signature checks; off to confirm by hand in the AWS console.</summary>
     public bool ConfirmSubscriptions { get; set; } = true;
 
+    /// <summary>Time limit of one fetch from SNS (signing certificate, subscription confirmation), in seconds.</summary>
+    public int FetchTimeoutSeconds { get; set; } = 5;
+
     internal bool IsConfigured => Enabled && AllowedTopicArns.Any(a => !string.IsNullOrWhiteSpace(a));
 }
 

@@ -17,9 +17,9 @@ public sealed class WebhookSummary
     /// <summary>Complaints and deliveries: recorded, never a change to the bounce fields (a complaint unsubscribes).</summary>
     [JsonPropertyName("notBounces")] public int NotBounces { get; set; }
 
-    /// <summary>Unverified bounces kept without applying them (Bounces:UnverifiedPolicy review or ignore).</summary>
-    [JsonPropertyName("held")] public int Held { get; set; }
-
     /// <summary>Events of kinds not recorded (opens, clicks, processed, the provider's own unsubscribes).</summary>
     [JsonPropertyName("ignored")] public int Ignored { get; set; }
+
+    /// <summary>Unverified bounces kept without applying them (Bounces:UnverifiedPolicy review or ignore).</summary>
+    [JsonPropertyName("held")] public int Held { get; set; }
 }

@@ -14,8 +14,8 @@ public sealed record DropFile(IReadOnlyList<RawMessage> Messages, string? NotYet
         FileStream stream;
         try
         {
-            // FileShare.Read: where the OS enforces it (Windows), a file another process still writes cannot be opened.
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            // No symbolic link is followed and no FIFO blocks the poll (issue 14); see NoFollowFile.
+            stream = NoFollowFile.OpenRead(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

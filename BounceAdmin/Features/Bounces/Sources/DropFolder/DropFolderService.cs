@@ -66,11 +66,20 @@ public sealed class DropFolderService(
             {
                 // Listed in the quarantine like any message that failed (with its bytes unless too large to keep in the
                 // database), then moved aside; if the quarantine cannot be written, the file stays for the next poll.
-                var content = new FileInfo(file).Length <= MessageSources.MaxMessageBytes ? await File.ReadAllBytesAsync(file, ct) : null;
+                var content = ReadHead(file);
                 total.Add(await ingest.QuarantineFileAsync(Path.GetFileName(file), content, Source,
                     content is null ? $"{error} (too large to keep here; the file is in {DropFolderFiles.FailedFolder}/)" : error, ct));
                 var target = DropFolderFiles.MoveAside(file, DropFolderFiles.FailedFolder, Clock.GetUtcNow().UtcDateTime);
-                await File.WriteAllTextAsync(target + ".error.txt", error + Environment.NewLine, ct);
+                try
+                {
+                    await DropFolderFiles.WriteNewTextAsync(target + ".error.txt", error + Environment.NewLine, ct);
+                }
+                catch (IOException ex)
+                {
+                    // Something already has that name (a planted link): nothing is written through it.
+                    _logger.LogWarning("Drop folder: {Target}.error.txt was not written ({Error})", target, ex.Message);
+                }
+
                 _logger.LogWarning("Drop folder: {File} could not be read ({Error}); moved to {Target}", file, error, target);
                 problem = $"{Path.GetFileName(file)} could not be read ({error}); moved to {DropFolderFiles.FailedFolder}/.";
                 failed++;
@@ -84,5 +93,21 @@ public sealed class DropFolderService(
         }
 
         return new BounceSourceRun(true, items, failed, total, problem);
+    }
+
+    /// <summary>The file's bytes for the quarantine (the quarantine keeps at most its first MB), opened without following links.</summary>
+    private static byte[]? ReadHead(string file)
+    {
+        try
+        {
+            using var stream = NoFollowFile.OpenRead(file);
+            var buffer = new byte[(int)Math.Min(stream.Length, MessageSources.MaxMessageBytes)];
+            stream.ReadExactly(buffer);
+            return buffer;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 }

@@ -59,8 +59,23 @@ public sealed class ImapBounceService(
         var total = new IngestSummary();
         var items = 0;
         var unseen = await folder.SearchAsync(SearchQuery.NotSeen, ct);
-        foreach (var uid in unseen.Take(_options.MaxMessagesPerPoll))
+        var batch = unseen.Take(_options.MaxMessagesPerPoll).ToList();
+        // The sizes first (one FETCH of RFC822.SIZE for the batch): an oversized message is never downloaded whole.
+        var sizes = batch.Count == 0
+            ? new Dictionary<UniqueId, long>()
+            : (await folder.FetchAsync(batch, MessageSummaryItems.UniqueId | MessageSummaryItems.Size, ct))
+                .Where(s => s.Size is not null).ToDictionary(s => s.UniqueId, s => (long)s.Size!.Value);
+        foreach (var uid in batch)
         {
+            if (sizes.TryGetValue(uid, out var size) && size > _options.MaxMessageBytes)
+            {
+                total.Add(await ingest.QuarantineFileAsync($"imap:{_options.Folder}/{folder.UidValidity}/{uid.Id}", null, Source,
+                    $"the message is {size:N0} bytes, over {ImapOptions.Section}:MaxMessageBytes ({_options.MaxMessageBytes:N0}); it was not downloaded", ct));
+                await folder.AddFlagsAsync(uid, MessageFlags.Seen, silent: true, ct);
+                items++;
+                continue;
+            }
+
             var message = await FetchAsync(folder, uid, ct);
             total.Add(await ingest.IngestAsync([message], Source, 1, ct: ct));
             // Committed: only now may the message stop being "unread", the mark that makes the next poll fetch it again.
@@ -82,7 +97,19 @@ public sealed class ImapBounceService(
     {
         await using var stream = await folder.GetStreamAsync(uid, ct);
         using var buffer = new MemoryStream();
-        await stream.CopyToAsync(buffer, ct);
+        // The size the server announced may lie or be missing: never hold more than the limit (plus one byte to tell).
+        var chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > _options.MaxMessageBytes)
+            {
+                throw new BounceSourceException($"Message {uid.Id} is larger than {ImapOptions.Section}:MaxMessageBytes ({_options.MaxMessageBytes:N0} bytes) though the server announced less.");
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
         return new RawMessage($"imap:{_options.Folder}/{folder.UidValidity}/{uid.Id}", buffer.ToArray());
     }
 

@@ -52,6 +52,12 @@ public sealed class ImapOptions
     /// <summary>At most this many messages per poll, so one poll of a full mailbox does not run for hours.</summary>
     public int MaxMessagesPerPoll { get; set; } = 500;
 
+    /// <summary>
+    /// A message larger than this (bytes, the server's RFC822.SIZE) is not downloaded whole: its first MB goes to the
+    /// quarantine with its size, and it is marked read so the next poll does not fetch it again (issue 14).
+    /// </summary>
+    public long MaxMessageBytes { get; set; } = 25L * 1024 * 1024;
+
     /// <summary>How long one network operation may take before the poll gives up.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(60);
 

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace BounceAdmin.Data.Migrations
 {
     [DbContext(typeof(AppDbContext))]
-    [Migration("20261208031132_BounceTrust")]
+    [Migration("20261208035145_BounceTrust")]
     partial class BounceTrust
     {
         /// <inheritdoc />
@@ -586,6 +586,10 @@ namespace BounceAdmin.Data.Migrations
                     b.Property<byte[]>("Content")
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("ContentSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Error")
                         .IsRequired()
                         .HasMaxLength(2000)
@@ -594,6 +598,9 @@ namespace BounceAdmin.Data.Migrations
                     b.Property<string>("FileName")
                         .HasMaxLength(1000)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("OriginalSizeBytes")
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateTime>("ReceivedAt")
                         .HasColumnType("TEXT");

@@ -11,6 +11,19 @@ namespace BounceAdmin.Data.Migrations
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.AddColumn<string>(
+                name: "ContentSha256",
+                table: "Quarantine",
+                type: "TEXT",
+                maxLength: 64,
+                nullable: true);
+
+            migrationBuilder.AddColumn<long>(
+                name: "OriginalSizeBytes",
+                table: "Quarantine",
+                type: "INTEGER",
+                nullable: true);
+
             migrationBuilder.AddColumn<DateTime>(
                 name: "ClaimedOccurredAt",
                 table: "BounceEvents",
@@ -28,6 +41,14 @@ namespace BounceAdmin.Data.Migrations
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            migrationBuilder.DropColumn(
+                name: "ContentSha256",
+                table: "Quarantine");
+
+            migrationBuilder.DropColumn(
+                name: "OriginalSizeBytes",
+                table: "Quarantine");
+
             migrationBuilder.DropColumn(
                 name: "ClaimedOccurredAt",
                 table: "BounceEvents");
