@@ -96,6 +96,12 @@ if ! (cd "$bin" && ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Producti
   bad "user add creates the first Admin"; cat "$work/user-add.log"
 fi
 
+# A person for the 2099-dated bounce to land on (the import is not this script's business: one row, straight in).
+sql "$db" "INSERT INTO People (Email, EmailNormalized, EmailDomain, FirstName, LastName, Company, EmailSuspended, EmailInvalid,
+  Unsubscribed, MarketingSuspended, Blocklisted, IsDeleted, CreatedAt, UpdatedAt, Version)
+  VALUES ('future@example.com', 'future@example.com', 'example.com', 'Future', 'Smoke', 'Smoke', 0, 0, 0, 0, 0, 0,
+  '2026-01-01 00:00:00', '2026-01-01 00:00:00', 0);" >"$work/person.log" 2>&1 || { bad "a person can be added for the bounce check"; cat "$work/person.log"; }
+
 start_app Production "$db" "$work/app.log" Security__HttpsPort=443 Webhooks__Generic__Enabled=true Webhooks__Generic__Token="$token"
 if ! wait_ready 90; then
   bad "the Production app starts"; tail -n 30 "$work/app.log"; echo "security smoke: $passed ok, $failed failed"; exit 1
@@ -131,8 +137,9 @@ check "session cookie is Secure" "printf '%s' \"\$session\" | grep -qi '; secure
 check "session cookie is HttpOnly" "printf '%s' \"\$session\" | grep -qi '; httponly'"
 check "session cookie is SameSite=Lax" "printf '%s' \"\$session\" | grep -qi '; samesite=lax'"
 
-# 4. A bounce dated 2099 (generic webhook): stored with a date near the time it was received, never in 2099.
-body='[{"id":"smoke-2099","recipient":"future@example.com","occurredAt":"2099-01-01T00:00:00Z","status":"5.1.1","replyCode":550,"diagnostic":"550 5.1.1 user unknown","action":"failed"}]'
+# 4. A permanent spam block dated 2099 (generic webhook, Category 1: it sets Email Suspended and its time): the event
+#    and the person's Email Suspended At must carry about the time it was received, never 2099.
+body='[{"id":"smoke-2099","recipient":"future@example.com","occurredAt":"2099-01-01T00:00:00Z","status":"5.7.1","replyCode":554,"diagnostic":"554 5.7.1 Message rejected: spam content detected","action":"failed"}]'
 code="$(curl -sS -m 15 -o "$work/webhook.json" -w '%{http_code}' "${proxy[@]}" -H "Authorization: Bearer $token" \
   -H 'Content-Type: application/json' --data "$body" "$base/api/webhooks/generic")"
 check "the generic webhook takes the 2099-dated bounce (200)" "[ '$code' = 200 ]"
@@ -140,6 +147,10 @@ stored="$(sql "$db" "SELECT OccurredAt || '|' || ReceivedAt FROM BounceEvents WH
 echo "        stored OccurredAt|ReceivedAt: ${stored:-none}"
 check "the 2099 bounce is not stored as 2099 (clamped to about the time received)" \
   "[ -n \"\$stored\" ] && ! printf '%s' \"\$stored\" | grep -q '^2099' && [ \"\$(sql '$db' \"SELECT COUNT(*) FROM BounceEvents WHERE Recipient = 'future@example.com' AND julianday(OccurredAt) <= julianday(ReceivedAt) + 15.0/1440;\")\" = 1 ]"
+suspended="$(sql "$db" "SELECT EmailSuspended || '|' || COALESCE(EmailSuspendedAt, '') FROM People WHERE EmailNormalized = 'future@example.com';" 2>&1)"
+echo "        person EmailSuspended|EmailSuspendedAt: ${suspended:-none}"
+check "the person's Email Suspended At is not in 2099" \
+  "[ -n \"\$suspended\" ] && [ \"\$(sql '$db' \"SELECT COUNT(*) FROM People p WHERE p.EmailNormalized = 'future@example.com' AND (p.EmailSuspendedAt IS NULL OR julianday(p.EmailSuspendedAt) <= julianday('now') + 15.0/1440);\")\" = 1 ]"
 
 stop_app
 
