@@ -171,6 +171,10 @@ public static class AppSetup
         }
 
         app.UseCookiePolicy();
+        // Explicitly here, after the forwarded headers and the cookie policy (left implicit, ASP.NET Core would put
+        // authentication at the very start of the pipeline, before the proxy's scheme and address are applied).
+        app.UseAuthentication();
+        app.UseAuthorization();
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();

@@ -6,7 +6,7 @@
 #   - the cookie flags (antiforgery and session cookies: Secure, HttpOnly, SameSite),
 #   - that a bounce dated 2099 is stored with a date near the time it was received,
 #   - that a database with demo accounts makes the app refuse to start outside Development.
-# Needs a Debug build (dotnet build BounceAdmin.sln -c Debug), curl and sqlite3. Writes nothing outside a temporary
+# Needs a Debug build (dotnet build BounceAdmin.sln -c Debug), curl, and sqlite3 or python3. Writes nothing outside a temporary
 # folder, stops every app it started whatever happens, and gives up on each step after a bounded time.
 # Exit status: 0 when every check passed, 1 otherwise.
 set -uo pipefail
@@ -40,9 +40,16 @@ if [ ! -f "$dll" ]; then
   echo "security smoke: $dll is missing; run 'dotnet build BounceAdmin.sln -c Debug' first"
   exit 1
 fi
-for tool in curl sqlite3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "security smoke: '$tool' is needed"; exit 1; }
-done
+command -v curl >/dev/null 2>&1 || { echo "security smoke: curl is needed"; exit 1; }
+# sql DATABASE QUERY: one query, '|'-separated columns; the sqlite3 shell, or Python's sqlite3 module without it.
+if command -v sqlite3 >/dev/null 2>&1; then
+  sql() { sqlite3 -cmd '.timeout 5000' "$1" "$2"; }
+elif command -v python3 >/dev/null 2>&1; then
+  sql() { python3 -c 'import sqlite3, sys
+for row in sqlite3.connect(sys.argv[1], timeout=5).execute(sys.argv[2]): print("|".join("" if v is None else str(v) for v in row))' "$1" "$2"; }
+else
+  echo "security smoke: sqlite3 or python3 is needed to read the database"; exit 1
+fi
 
 free_port() {
   local port
@@ -89,6 +96,12 @@ if ! (cd "$bin" && ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Producti
   bad "user add creates the first Admin"; cat "$work/user-add.log"
 fi
 
+# A person for the 2099-dated bounce to land on (the import is not this script's business: one row, straight in).
+sql "$db" "INSERT INTO People (Email, EmailNormalized, EmailDomain, FirstName, LastName, Company, EmailSuspended, EmailInvalid,
+  Unsubscribed, MarketingSuspended, Blocklisted, IsDeleted, CreatedAt, UpdatedAt, Version)
+  VALUES ('future@example.com', 'future@example.com', 'example.com', 'Future', 'Smoke', 'Smoke', 0, 0, 0, 0, 0, 0,
+  '2026-01-01 00:00:00', '2026-01-01 00:00:00', 0);" >"$work/person.log" 2>&1 || { bad "a person can be added for the bounce check"; cat "$work/person.log"; }
+
 start_app Production "$db" "$work/app.log" Security__HttpsPort=443 Webhooks__Generic__Enabled=true Webhooks__Generic__Token="$token"
 if ! wait_ready 90; then
   bad "the Production app starts"; tail -n 30 "$work/app.log"; echo "security smoke: $passed ok, $failed failed"; exit 1
@@ -124,15 +137,20 @@ check "session cookie is Secure" "printf '%s' \"\$session\" | grep -qi '; secure
 check "session cookie is HttpOnly" "printf '%s' \"\$session\" | grep -qi '; httponly'"
 check "session cookie is SameSite=Lax" "printf '%s' \"\$session\" | grep -qi '; samesite=lax'"
 
-# 4. A bounce dated 2099 (generic webhook): stored with a date near the time it was received, never in 2099.
-body='[{"id":"smoke-2099","recipient":"future@example.com","occurredAt":"2099-01-01T00:00:00Z","status":"5.1.1","replyCode":550,"diagnostic":"550 5.1.1 user unknown","action":"failed"}]'
+# 4. A permanent spam block dated 2099 (generic webhook, Category 1: it sets Email Suspended and its time): the event
+#    and the person's Email Suspended At must carry about the time it was received, never 2099.
+body='[{"id":"smoke-2099","recipient":"future@example.com","occurredAt":"2099-01-01T00:00:00Z","status":"5.7.1","replyCode":554,"diagnostic":"554 5.7.1 Message rejected: spam content detected","action":"failed"}]'
 code="$(curl -sS -m 15 -o "$work/webhook.json" -w '%{http_code}' "${proxy[@]}" -H "Authorization: Bearer $token" \
   -H 'Content-Type: application/json' --data "$body" "$base/api/webhooks/generic")"
 check "the generic webhook takes the 2099-dated bounce (200)" "[ '$code' = 200 ]"
-stored="$(sqlite3 -cmd '.timeout 5000' "$db" "SELECT OccurredAt || '|' || ReceivedAt FROM BounceEvents WHERE Recipient = 'future@example.com';" 2>&1)"
+stored="$(sql "$db" "SELECT OccurredAt || '|' || ReceivedAt FROM BounceEvents WHERE Recipient = 'future@example.com';" 2>&1)"
 echo "        stored OccurredAt|ReceivedAt: ${stored:-none}"
 check "the 2099 bounce is not stored as 2099 (clamped to about the time received)" \
-  "[ -n \"\$stored\" ] && ! printf '%s' \"\$stored\" | grep -q '^2099' && [ \"\$(sqlite3 '$db' \"SELECT COUNT(*) FROM BounceEvents WHERE Recipient = 'future@example.com' AND julianday(OccurredAt) <= julianday(ReceivedAt) + 15.0/1440;\")\" = 1 ]"
+  "[ -n \"\$stored\" ] && ! printf '%s' \"\$stored\" | grep -q '^2099' && [ \"\$(sql '$db' \"SELECT COUNT(*) FROM BounceEvents WHERE Recipient = 'future@example.com' AND julianday(OccurredAt) <= julianday(ReceivedAt) + 15.0/1440;\")\" = 1 ]"
+suspended="$(sql "$db" "SELECT EmailSuspended || '|' || COALESCE(EmailSuspendedAt, '') FROM People WHERE EmailNormalized = 'future@example.com';" 2>&1)"
+echo "        person EmailSuspended|EmailSuspendedAt: ${suspended:-none}"
+check "the person's Email Suspended At is not in 2099" \
+  "[ -n \"\$suspended\" ] && [ \"\$(sql '$db' \"SELECT COUNT(*) FROM People p WHERE p.EmailNormalized = 'future@example.com' AND (p.EmailSuspendedAt IS NULL OR julianday(p.EmailSuspendedAt) <= julianday('now') + 15.0/1440);\")\" = 1 ]"
 
 stop_app
 

@@ -55,6 +55,18 @@ public sealed class DemoAccountsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AnAdminCannotCreateADemoAccount()
+    {
+        await _t.AddUserAsync("admin@example.com", Roles.Admin);
+
+        var result = await _t.Get<BounceAdmin.Features.Admin.UserAdminService>().CreateUserAsync("new@Demo.Local", Roles.Marketer, "a long passphrase here");
+
+        Assert.False(result.Succeeded);
+        Assert.Contains(result.Errors, e => e.Contains(DemoAccounts.Domain, StringComparison.Ordinal));
+        Assert.DoesNotContain(await _t.Get<BounceAdmin.Features.Admin.UserAdminService>().ListUsersAsync(), u => u.Email == "new@Demo.Local");
+    }
+
+    [Fact]
     public async Task WithoutDemoAccountsTheAppStarts()
     {
         await _t.AddUserAsync("admin@example.com", Roles.Admin);

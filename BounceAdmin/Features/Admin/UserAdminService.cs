@@ -73,6 +73,12 @@ public sealed class UserAdminService(IServiceScopeFactory scopeFactory, ICurrent
             return UserAdminResult.Fail("Enter the user's email address.");
         }
 
+        if (email.EndsWith(BounceAdmin.Security.DemoAccounts.Domain, StringComparison.OrdinalIgnoreCase))
+        {
+            // Outside Development such an account would stop the app from starting (README "Security").
+            return UserAdminResult.Fail($"Addresses {BounceAdmin.Security.DemoAccounts.Domain} are kept for the Development demo users.");
+        }
+
         if (!Roles.All.Contains(role))
         {
             return UserAdminResult.Fail($"Choose a role: {string.Join(", ", Roles.All)}.");
