@@ -13,7 +13,7 @@ public sealed class BenchCommandTests : IDisposable
     private static readonly string[] RequiredKeys =
     [
         "people_p95_ms", "person_p95_ms", "report_p95_ms", "domain_health_p95_ms", "apply_rows_per_s", "raw_insert_rows_per_s",
-        "apply_vs_raw", "build_s", "peak_bytes", "people", "emails", "sends", "bounces",
+        "apply_vs_raw", "build_s", "peak_bytes", "people", "emails", "sends", "bounces", "mailability_10k_p95_ms",
     ];
 
     private readonly string _db = Path.Combine(Path.GetTempPath(), $"bounceadmin-bench-test-{Guid.NewGuid():N}.db");
@@ -64,7 +64,7 @@ public sealed class BenchCommandTests : IDisposable
             t.Key.StartsWith("raw_", StringComparison.Ordinal) || t.Label.EndsWith("(service)", StringComparison.Ordinal),
             $"{t.Key}: '{t.Label}' is neither a service call nor the raw reference"));
         Assert.Equal(
-            ["apply", "domain_health", "person", "raw_point_read", "report", "report_drill"],
+            ["apply", "domain_health", "mailability_10k", "person", "raw_point_read", "report", "report_drill"],
             result.Timings.Select(t => t.Key).Where(k => !k.StartsWith("people_", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Equal(12, result.Timings.Count(t => t.Key.StartsWith("people_", StringComparison.Ordinal)));
         foreach (var removed in new[] { "people_cached_count_p95_ms", "report_agg_p95_ms", "domain_health_agg_p95_ms", "apply_sync_normal_rows_per_s" })

@@ -123,7 +123,7 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, ICu
         };
         db.ApiKeys.Add(entity);
         await db.SaveChangesAsync(ct);
-        logger.LogWarning("Audit: {Actor} created API key {Name} ({PublicId}) with scopes {Scopes}, expiring {ExpiresAt}",
+        logger.LogInformation("Audit: {Actor} created API key {Name} ({PublicId}) with scopes {Scopes}, expiring {ExpiresAt}",
             actor, name, publicId, entity.Scopes, entity.ExpiresAt?.ToString("O") ?? "never");
         return new CreatedApiKey(ToRow(entity), key);
     }
@@ -140,7 +140,7 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, ICu
             key.RevokedAt = clock.GetUtcNow().UtcDateTime;
             key.RevokedBy = actor;
             await db.SaveChangesAsync(ct);
-            logger.LogWarning("Audit: {Actor} revoked API key {Name} ({PublicId})", actor, key.Name, key.PublicId);
+            logger.LogInformation("Audit: {Actor} revoked API key {Name} ({PublicId})", actor, key.Name, key.PublicId);
         }
 
         return ToRow(key);

@@ -129,6 +129,12 @@ public static class BenchRunner
             _ => scenarios.GetReportDrillDownAsync(from90, to, drillEmail, ct));
         var health = await Measure("domain_health", "domain health 30 days: top domains, series, incidents (service)", 250, _ => scenarios.GetDomainHealthAsync(from30, to, ct));
 
+        // Issue 12: a 10,000-address mailability check (POST /api/v1/mailability's service call), a different batch each time.
+        var mailabilityService = MailabilityBench.CreateService(sp);
+        var mailabilityBatches = await MailabilityBench.MakeBatchesAsync(path, rng, 8, ct);
+        var mailability = await Measure(MailabilityBench.Key, $"mailability check, {MailabilityBench.BatchSize:N0} addresses (service)", MailabilityBench.TargetMs,
+            i => MailabilityBench.CheckAsync(mailabilityService, mailabilityBatches[i % mailabilityBatches.Count], ct));
+
         // Bounce application: one message per transaction through the rules service, exactly as ingest calls it.
         var inputs = await MakeInputsAsync(path, dataset, rng, o.Apply + 50, o.Seed, ct);
         var rules = sp.GetRequiredService<BounceRulesService>();
@@ -183,8 +189,11 @@ public static class BenchRunner
             + $"apply/raw {applyRate / raw.BatchedRate:P1} (>= 30%: {Ok(applyRate / raw.BatchedRate >= 0.3)}); build {dataset.BuildSeconds:F0} s (<= 600: {Ok(dataset.BuildSeconds <= 600)}); "
             + $"peak {peak / 1048576.0:N0} MiB (<= 2048: {Ok(peak <= 2L << 30)})");
 
+        output.WriteLine($"mailability check of {MailabilityBench.BatchSize:N0} addresses p95 {mailability.P95Ms:F1} ms (<= {MailabilityBench.TargetMs:F0}: {Ok(mailability.P95Ms <= MailabilityBench.TargetMs)})");
+
         var json = new Dictionary<string, object>
         {
+            ["mailability_10k_p95_ms"] = R(mailability.P95Ms),
             ["people_p95_ms"] = R(peopleWorst),
             ["person_p95_ms"] = R(person.P95Ms),
             ["report_p95_ms"] = R(report.P95Ms),
