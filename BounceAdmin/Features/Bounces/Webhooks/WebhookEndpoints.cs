@@ -82,6 +82,8 @@ public static class WebhookEndpoints
         {
             var applier = services.GetRequiredService<WebhookApplier>();
             var summary = await applier.ApplyAsync(WebhookApplier.SystemIdentity(source), verdict.Inputs, verdict.Ignored, ct);
+            // Deliveries, opens, clicks and unsubscribes as engagement of the matched sends (sends-events, WebhookEngagement.cs).
+            await WebhookEngagement.RecordAsync(services, provider.Name, body, verdict.Inputs, summary, ct);
             return Results.Json(summary);
         }
         catch (ArgumentException ex)
