@@ -2,6 +2,7 @@ using BounceAdmin.Components;
 using BounceAdmin.Components.Account;
 using BounceAdmin.Data;
 using BounceAdmin.Features;
+using BounceAdmin.Features.Api;
 using BounceAdmin.Identity;
 using Microsoft.AspNetCore.Components.Authorization;
 using Microsoft.AspNetCore.Identity;
@@ -128,6 +129,7 @@ public static class AppSetup
 
         app.UseStatusCodePagesWithReExecute("/not-found", createScopeForStatusCodePages: true);
         app.UseAntiforgery();
+        app.UseApi(); // /api/v1: problem-details errors, per-key rate limiting (Features/Api/ApiV1.cs)
 
         app.MapStaticAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -9,7 +9,7 @@ namespace BounceAdmin.Cli;
 /// <summary>The command-line verbs: <c>classify</c>, <c>ingest</c>, <c>user add</c>, <c>bench</c>.</summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["classify", "ingest", "user", "bench", "import", "help", "--help"];
+    private static readonly string[] Verbs = ["classify", "ingest", "user", "apikey", "bench", "import", "help", "--help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -20,6 +20,7 @@ public static class CommandLine
             return args[0] switch
             {
                 "user" => await UserCommand.RunAsync(args[1..]),
+                "apikey" => await ApiKeyCommand.RunAsync(args[1..]),
                 "classify" => NativeClassify.TryRun(args[1..]) ?? await ClassifyCommand.RunAsync(args[1..]),
                 "ingest" => await IngestCommand.RunAsync(args[1..]),
                 "bench" => await BenchCommand.RunAsync(args[1..]),
@@ -48,6 +49,9 @@ public static class CommandLine
               ingest PATH...                     classify and apply bounces to people
               user add --email ADDRESS --role Marketer|Manager|Admin
                                                  create a user (password from BOUNCEADMIN_PASSWORD or asked for)
+              apikey add --name NAME --scope SCOPE [--scope SCOPE] [--expires YYYY-MM-DD|TIME|Nd]
+                                                 create an API key (scopes mailability:read, events:write, people:write);
+                                                 the key is the last line of the output
               bench [--people N] [--emails N] [--sends N] [--bounces N] [--db PATH]
                                                  build a synthetic database and measure the app's queries
               import sends FILE [--create-people]

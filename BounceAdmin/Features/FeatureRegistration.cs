@@ -1,4 +1,5 @@
 using BounceAdmin.Features.Admin;
+using BounceAdmin.Features.Api;
 using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Features.Bounces;
 using BounceAdmin.Features.Bounces.Webhooks;
@@ -19,6 +20,7 @@ public static class FeatureRegistration
         services.AddReports();
         services.AddBounceHealth();
         services.AddAdmin();
+        services.AddApi();
         services.AddEngagement();
         services.AddScoped<BounceAdmin.Features.DemoData.DemoDataSeeder>();
         return services;
@@ -28,6 +30,8 @@ public static class FeatureRegistration
     {
         endpoints.MapHealth();
         endpoints.MapWebhooks();
+        endpoints.MapApi();
+        endpoints.MapEngagement();
         return endpoints;
     }
 }

@@ -120,7 +120,7 @@ public sealed class EngagementServiceTests : IDisposable
         Assert.False(ann.EmailSuspended || ann.EmailInvalid);
         var audit = await db.AuditEntries.SingleAsync(a => a.PersonId == ann.Id);
         Assert.Equal(("Unsubscribed", "false", "true"), (audit.Field, audit.OldValue, audit.NewValue));
-        Assert.Equal("api key crm-sync", audit.Actor);
+        Assert.Equal("apikey:crm-sync", audit.Actor);
         Assert.Contains($"send {_annSend}", audit.Reason);
         Assert.False((await db.People.SingleAsync(p => p.EmailNormalized == "bob@example.com")).Unsubscribed);
         Assert.Equal((int)(SendReportFlags.Opened | SendReportFlags.Unsubscribed), await FlagsAsync(_annSend));

@@ -14,7 +14,7 @@ internal static class EngagementTestData
     /// <summary>A principal as an API key authenticates it: the key's name and one scope claim per scope.</summary>
     public static ICurrentUser Key(string name, params string[] scopes)
     {
-        var claims = new List<Claim> { new(ClaimTypes.Name, name), new(ClaimTypes.NameIdentifier, name) };
+        var claims = new List<Claim> { new(ClaimTypes.Name, ApiCaller.NamePrefix + name), new(ClaimTypes.NameIdentifier, ApiCaller.NamePrefix + name) };
         claims.AddRange(scopes.Select(s => new Claim(ApiScopes.ScopeClaim, s)));
         return new FixedCurrentUser(new ClaimsPrincipal(new ClaimsIdentity(claims, ApiScopes.Scheme)));
     }

@@ -6,8 +6,8 @@ public static class EngagementLimits
     /// <summary>Items in one <c>POST /api/v1/sends</c> or <c>/events</c> request; more is answered 413.</summary>
     public const int MaxBatch = 10_000;
 
-    /// <summary>Bytes of one request body (10,000 items of about 3 KB); more is answered 413.</summary>
-    public const long MaxBodyBytes = 32L * 1024 * 1024;
+    /// <summary>Bytes of one request body (10,000 items of up to about 1.6 KB; below Kestrel's own 30 MB limit); more is answered 413.</summary>
+    public const long MaxBodyBytes = 16L * 1024 * 1024;
 
     /// <summary>The longest id (external id, Message-ID) stored.</summary>
     public const int MaxIdLength = 200;

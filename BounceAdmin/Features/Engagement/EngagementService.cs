@@ -26,7 +26,7 @@ public sealed class EngagementService(IDbContextFactory<AppDbContext> dbFactory,
     public async Task<EventBatchResult> RecordAsync(ICurrentUser caller, IReadOnlyList<EventRecord> events, string source, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(events);
-        var actor = await caller.RequireScopeAsync(ApiScopes.EventsWrite);
+        var actor = await caller.RequireWriteAsync(ApiScopes.EventsWrite);
         if (events.Count > EngagementLimits.MaxBatch)
         {
             throw new BatchRejectedException([new(-1, "events", $"A batch has at most {EngagementLimits.MaxBatch:N0} events, not {events.Count:N0}.")]);

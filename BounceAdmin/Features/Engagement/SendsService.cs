@@ -35,8 +35,8 @@ public sealed class SendsService(IDbContextFactory<AppDbContext> dbFactory, ICur
     {
         ArgumentNullException.ThrowIfNull(sends);
         _ = createPeople
-            ? await caller.RequireScopeAsync(ApiScopes.EventsWrite, ApiScopes.PeopleWrite)
-            : await caller.RequireScopeAsync(ApiScopes.EventsWrite);
+            ? await caller.RequireWriteAsync(ApiScopes.EventsWrite, ApiScopes.PeopleWrite)
+            : await caller.RequireWriteAsync(ApiScopes.EventsWrite);
         if (sends.Count > EngagementLimits.MaxBatch)
         {
             throw new BatchRejectedException([new(-1, "sends", $"A batch has at most {EngagementLimits.MaxBatch:N0} sends, not {sends.Count:N0}.")]);
