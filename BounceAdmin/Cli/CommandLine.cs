@@ -9,7 +9,7 @@ namespace BounceAdmin.Cli;
 /// <summary>The command-line verbs: <c>classify</c>, <c>ingest</c>, <c>user add</c>, <c>bench</c>.</summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["classify", "ingest", "user", "apikey", "bench", "help", "--help"];
+    private static readonly string[] Verbs = ["classify", "ingest", "user", "apikey", "bench", "import", "help", "--help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -24,6 +24,7 @@ public static class CommandLine
                 "classify" => NativeClassify.TryRun(args[1..]) ?? await ClassifyCommand.RunAsync(args[1..]),
                 "ingest" => await IngestCommand.RunAsync(args[1..]),
                 "bench" => await BenchCommand.RunAsync(args[1..]),
+                "import" when args.Length > 1 && args[1] == "sends" => await ImportSendsCommand.RunAsync(args[2..]), // sends-events; the lead moves this under the import verb
                 _ => Usage(),
             };
         }
@@ -53,6 +54,8 @@ public static class CommandLine
                                                  the key is the last line of the output
               bench [--people N] [--emails N] [--sends N] [--bounces N] [--db PATH]
                                                  build a synthetic database and measure the app's queries
+              import sends FILE [--create-people]
+                                                 load a history of sends from CSV (prints a JSON summary)
               bench classify [--corpus DIR] [--copies N] [--rounds N] [--no-sisimai]
                                                  time classify against Perl Sisimai over a repeated corpus
             """);

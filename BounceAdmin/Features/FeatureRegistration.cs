@@ -3,6 +3,7 @@ using BounceAdmin.Features.Api;
 using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Features.Bounces;
 using BounceAdmin.Features.Bounces.Webhooks;
+using BounceAdmin.Features.Engagement;
 using BounceAdmin.Features.Health;
 using BounceAdmin.Features.People;
 using BounceAdmin.Features.Reports;
@@ -20,6 +21,7 @@ public static class FeatureRegistration
         services.AddBounceHealth();
         services.AddAdmin();
         services.AddApi();
+        services.AddEngagement();
         services.AddScoped<BounceAdmin.Features.DemoData.DemoDataSeeder>();
         return services;
     }
@@ -29,6 +31,7 @@ public static class FeatureRegistration
         endpoints.MapHealth();
         endpoints.MapWebhooks();
         endpoints.MapApi();
+        endpoints.MapEngagement();
         return endpoints;
     }
 }

@@ -13,7 +13,7 @@ public sealed class BenchCommandTests : IDisposable
     private static readonly string[] RequiredKeys =
     [
         "people_p95_ms", "person_p95_ms", "report_p95_ms", "domain_health_p95_ms", "apply_rows_per_s", "raw_insert_rows_per_s",
-        "apply_vs_raw", "build_s", "peak_bytes", "people", "emails", "sends", "bounces", "mailability_10k_p95_ms",
+        "apply_vs_raw", "build_s", "peak_bytes", "people", "emails", "sends", "bounces", "mailability_10k_p95_ms", "sends_rows_per_s",
     ];
 
     private readonly string _db = Path.Combine(Path.GetTempPath(), $"bounceadmin-bench-test-{Guid.NewGuid():N}.db");

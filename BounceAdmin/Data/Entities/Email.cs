@@ -1,7 +1,7 @@
 namespace BounceAdmin.Data.Entities;
 
 /// <summary>An email asset of a program.</summary>
-public sealed class Email
+public sealed partial class Email
 {
     public int Id { get; set; }
     public int ProgramId { get; set; }

@@ -10,7 +10,7 @@ public enum EmailEventType
 }
 
 /// <summary>A delivery or engagement event of one send (bounces are <see cref="BounceEvent"/>s).</summary>
-public sealed class EmailEvent
+public sealed partial class EmailEvent
 {
     public long Id { get; set; }
     public long SendId { get; set; }

@@ -1,7 +1,7 @@
 namespace BounceAdmin.Data.Entities;
 
 /// <summary>One email sent to one person. A person may receive the same email more than once.</summary>
-public sealed class EmailSend
+public sealed partial class EmailSend
 {
     public long Id { get; set; }
     public int EmailId { get; set; }

@@ -363,6 +363,10 @@ namespace BounceAdmin.Data.Migrations
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Name")
                         .IsRequired()
                         .HasMaxLength(200)
@@ -376,6 +380,12 @@ namespace BounceAdmin.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique()
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
+
+                    b.HasIndex("Name");
 
                     b.HasIndex("ProgramId");
 
@@ -425,6 +435,10 @@ namespace BounceAdmin.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("DedupKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("EmailId")
                         .HasColumnType("INTEGER");
 
@@ -441,6 +455,10 @@ namespace BounceAdmin.Data.Migrations
                         .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("DedupKey")
+                        .IsUnique()
+                        .HasFilter("\"DedupKey\" IS NOT NULL");
 
                     b.HasIndex("PersonId", "OccurredAt");
 
@@ -482,6 +500,10 @@ namespace BounceAdmin.Data.Migrations
                     b.Property<int>("EmailId")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("ExternalId")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("MessageId")
                         .HasMaxLength(500)
                         .HasColumnType("TEXT");
@@ -498,6 +520,10 @@ namespace BounceAdmin.Data.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ExternalId")
+                        .IsUnique()
+                        .HasFilter("\"ExternalId\" IS NOT NULL");
 
                     b.HasIndex("MessageId");
 

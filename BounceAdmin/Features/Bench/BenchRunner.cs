@@ -4,6 +4,7 @@ using System.Text.Json;
 using BounceAdmin.Data;
 using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Features.Bounces;
+using BounceAdmin.Features.Engagement;
 using BounceAdmin.Features.People;
 using BounceAdmin.Features.Reports;
 using BounceAdmin.Identity;
@@ -55,6 +56,7 @@ public static class BenchRunner
         services.AddPeople();
         services.AddReports();
         services.AddBounceHealth();
+        services.AddEngagement(); // sends-events: the POST /api/v1/sends figure
         services.AddSingleton<ICurrentUser>(FixedCurrentUser.For("bench", Roles.Admin));
         await using var provider = services.BuildServiceProvider();
         await using var scope = provider.CreateAsyncScope();
@@ -168,6 +170,10 @@ public static class BenchRunner
         timings.Add(applyTiming);
         output.WriteLine(Line(applyTiming));
 
+        // POST /api/v1/sends: JSON bodies of 10,000 sends through the reader and SendsService (sends-events, SendsBench.cs).
+        var sendsRows = (int)Math.Clamp(dataset.People, EngagementLimits.MaxBatch, 5L * EngagementLimits.MaxBatch);
+        var sendsIn = await SendsBench.RunAsync(path, sp, sendsRows, o.Seed + 7, dataset.NowUtc, ct);
+
         // The physical reference: the very rows the service wrote, inserted again with a prepared INSERT.
         var raw = await RawReferenceAsync(path, maxIdBefore, rng, ct);
         var pointRead = new BenchTiming("raw_point_read", "raw indexed point read (People by email)", raw.PointP50Ms, raw.PointP95Ms, raw.PointReads, 1, null);
@@ -178,6 +184,7 @@ public static class BenchRunner
         var peopleWorst = people.Max(t => t.P95Ms);
         output.WriteLine(new string('-', 116));
         output.WriteLine($"bounce application : {applyRate,12:N0} rows/s ({applySeconds:F1} s for {o.Apply:N0} messages, one transaction each)");
+        output.WriteLine($"sends (API path)   : {sendsIn.RowsPerSecond,12:N0} rows/s ({sendsIn.Seconds:F1} s for {sendsIn.Rows:N0} sends in {sendsIn.Batches} batches of {EngagementLimits.MaxBatch:N0}, JSON read + SendsService, p95 {sendsIn.BatchP95Ms:F0} ms per batch)  (target >= 20,000: {Ok(sendsIn.RowsPerSecond >= 20_000)})");
         output.WriteLine($"raw batched insert : {raw.BatchedRate,12:N0} rows/s (prepared INSERT, {RawBatch} rows per transaction)  apply/raw = {applyRate / raw.BatchedRate:P1}  (target >= 30%)");
         output.WriteLine($"raw 1 row per tx   : {raw.SingleRate,12:N0} rows/s (prepared INSERT, one transaction per row)      apply/raw-1tx = {applyRate / raw.SingleRate:P1}");
         output.WriteLine($"person detail p50 / raw point read p50 = {person.P50Ms / raw.PointP50Ms:N0}x ({person.P50Ms:F2} ms vs {raw.PointP50Ms * 1000:F0} µs)");
@@ -201,6 +208,9 @@ public static class BenchRunner
             ["domain_health_p95_ms"] = R(health.P95Ms),
             ["apply_rows_per_s"] = R(applyRate),
             ["apply_p95_ms"] = R(applyTiming.P95Ms),
+            ["sends_rows_per_s"] = R(sendsIn.RowsPerSecond),
+            ["sends_batch_p95_ms"] = R(sendsIn.BatchP95Ms),
+            ["sends_rows"] = sendsIn.Rows,
             ["raw_insert_rows_per_s"] = R(raw.BatchedRate),
             ["apply_vs_raw"] = Math.Round(applyRate / raw.BatchedRate, 4),
             ["raw_insert_1tx_rows_per_s"] = R(raw.SingleRate),

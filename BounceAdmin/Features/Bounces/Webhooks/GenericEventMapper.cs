@@ -20,11 +20,20 @@ internal static class GenericEventMapper
 
         var inputs = new List<BounceInput>();
         var index = 0;
+        var ignored = 0;
         foreach (var e in root.EnumerateArray())
         {
             if (e.ValueKind != JsonValueKind.Object)
             {
                 throw new WebhookFormatException($"Event {index} is not a JSON object.");
+            }
+
+            if (WebhookEngagement.IsGenericEngagement(e))
+            {
+                // Opens, clicks and unsubscribes are engagement, recorded by WebhookEngagement (sends-events).
+                ignored++;
+                index++;
+                continue;
             }
 
             try
@@ -39,7 +48,7 @@ internal static class GenericEventMapper
             index++;
         }
 
-        return (inputs, 0);
+        return (inputs, ignored);
     }
 
     private static BounceInput MapOne(JsonElement e)

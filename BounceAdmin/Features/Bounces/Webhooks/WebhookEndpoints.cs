@@ -94,6 +94,8 @@ public static class WebhookEndpoints
             var applier = services.GetRequiredService<WebhookApplier>();
             var summary = await applier.ApplyAsync(WebhookApplier.SystemIdentity(source), verdict.Inputs, verdict.Ignored, ct,
                 TimeSpan.FromSeconds(Math.Max(1, settings.BusyTimeoutSeconds)));
+            // Deliveries, opens, clicks and unsubscribes as engagement of the matched sends (sends-events, WebhookEngagement.cs).
+            await WebhookEngagement.RecordAsync(services, provider.Name, body, verdict.Inputs, summary, ct);
             return Results.Json(summary);
         }
         catch (Microsoft.Data.Sqlite.SqliteException ex) when (ex.SqliteErrorCode is 5 or 6 && !ct.IsCancellationRequested)

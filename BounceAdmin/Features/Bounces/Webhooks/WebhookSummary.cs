@@ -22,4 +22,14 @@ public sealed class WebhookSummary
 
     /// <summary>Unverified bounces kept without applying them (Bounces:UnverifiedPolicy review or ignore).</summary>
     [JsonPropertyName("held")] public int Held { get; set; }
+
+    /// <summary>Deliveries, opens, clicks and unsubscribes recorded on their sends (or already recorded: a retry); left out when 0.</summary>
+    [JsonPropertyName("engagement")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int Engagement { get; set; }
+
+    /// <summary>Engagement events whose send is not known here (not stored); left out when 0.</summary>
+    [JsonPropertyName("engagementUnmatched")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public int EngagementUnmatched { get; set; }
 }
