@@ -113,7 +113,7 @@ public sealed class BounceQueryService(IDbContextFactory<AppDbContext> dbFactory
             e.PersonId, string.IsNullOrEmpty(personName) ? null : personName, found.Person?.Email,
             e.SendId, found.Send?.EmailName, found.Send?.SentAt, e.RemoteMta, e.OriginalMessageId,
             e.SuspectedFalsePositive,
-            BounceAdvice.NextSteps(e.Category, e.Reason, e.Outcome, e.SuspectedFalsePositive, e.Diagnostic));
+            BounceAdvice.NextSteps(e.Category, e.Reason, e.Outcome, e.SuspectedFalsePositive, e.Diagnostic)) { Permanent = e.Permanent };
     }
 
     /// <summary>What an outcome means, in words.</summary>

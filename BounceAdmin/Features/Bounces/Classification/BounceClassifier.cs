@@ -359,10 +359,16 @@ public static partial class BounceClassifier
         int? reply, string? diagnostic, string? remoteMta, string? action, OriginalHeaders original) =>
         new(null, [Make(recipient, reason, rule, explanation, status, reply, diagnostic, remoteMta, null, action, original)]);
 
+    /// <param name="wordingPermanence">What the bounce's words say about permanence (<see cref="ReasonRules.PermanenceOfWording"/>),
+    /// used only when the status, reply code and Action say nothing. When the words say nothing either, a failure report
+    /// whose cause is known is taken as final: a delay is reported as Action "delayed" (RFC 3464 §2.3.3) or in the MTAs'
+    /// own warning wording, which the wording check knows.</param>
     private static ClassifiedRecipient Make(string? recipient, string reason, string rule, string explanation, string? status, int? reply,
-        string? diagnostic, string? remoteMta, DateTime? lastAttempt, string? action, OriginalHeaders original)
+        string? diagnostic, string? remoteMta, DateTime? lastAttempt, string? action, OriginalHeaders original, bool? wordingPermanence = null)
     {
-        var permanent = BounceTaxonomy.IsBounce(reason) ? BounceTaxonomy.PermanenceOf(status, reply, action) : null;
+        var permanent = BounceTaxonomy.IsBounce(reason)
+            ? BounceTaxonomy.PermanenceOf(status, reply, action) ?? wordingPermanence ?? (reason == "undefined" ? null : true)
+            : null;
         var category = BounceTaxonomy.CategoryOf(reason, permanent);
         return new ClassifiedRecipient(recipient, reason, category, BounceTaxonomy.KindOf(category, reason), status, reply, diagnostic,
             remoteMta, lastAttempt, action, original.MessageId, original.SendId, rule, explanation) { Permanent = permanent };
@@ -372,8 +378,9 @@ public static partial class BounceClassifier
         DateTime? lastAttempt, string? action, string? context, OriginalHeaders original)
     {
         var decision = ReasonRules.Decide(status, reply, diagnostic, action, context);
+        var wording = BounceTaxonomy.PermanenceOf(status, reply, action) is null ? ReasonRules.PermanenceOfWording(diagnostic, context) : null;
         return Make(recipient, decision.Reason, decision.Rule, decision.Explanation, status, reply, Trim(diagnostic), remoteMta, lastAttempt,
-            action, original);
+            action, original, wording);
     }
 
     // ---------------------------------------------------------------- RFC 3464
@@ -446,9 +453,20 @@ public static partial class BounceClassifier
 
             if (rawDiagnostic?.TrimStart().StartsWith("x-unix", StringComparison.OrdinalIgnoreCase) == true && action != "delivered")
             {
-                // X-Unix diagnostics carry the exit status of the local delivery program (sysexits.h), not an SMTP answer.
-                into.Add(Make(recipient, "mailererror", "dsn:x-unix", "the local delivery program failed (X-Unix diagnostic, exit status)", status,
-                    null, Trim(diagnostic), remote, last, action, original));
+                // X-Unix diagnostics carry the exit status of the local delivery program (sysexits.h), not an SMTP answer: a
+                // mailer error, unless the program's own words or the status name a more specific cause (a full mailbox).
+                var local = ReasonRules.Decide(status, null, diagnostic, action);
+                if (local.Reason is "onhold" or "undefined" or "systemerror" or "mailererror" or "expired" or "networkerror" or "syntaxerror")
+                {
+                    into.Add(Make(recipient, "mailererror", "dsn:x-unix", "the local delivery program failed (X-Unix diagnostic, exit status)", status,
+                        null, Trim(diagnostic), remote, last, action, original, ReasonRules.PermanenceOfWording(diagnostic, context)));
+                }
+                else
+                {
+                    into.Add(Make(recipient, local.Reason, local.Rule, local.Explanation, status, null, Trim(diagnostic), remote, last, action, original,
+                        ReasonRules.PermanenceOfWording(diagnostic, context)));
+                }
+
                 continue;
             }
 

@@ -44,4 +44,16 @@ public sealed record BounceExplanation(
     string? RemoteMta,
     string? OriginalMessageId,
     bool SuspectedFalsePositive,
-    IReadOnlyList<string> NextSteps);
+    IReadOnlyList<string> NextSteps)
+{
+    /// <summary>Whether the failure was permanent (true), temporary (false) or not said (null), as recorded on the bounce (SPEC §3).</summary>
+    public bool? Permanent { get; init; }
+
+    /// <summary><see cref="Permanent"/> in words, for the panel.</summary>
+    public string PermanenceText => Permanent switch
+    {
+        true => "permanent failure",
+        false => "temporary failure (the sender retries; it changes none of the five fields)",
+        null => "permanent or temporary: not stated by the bounce",
+    };
+}
