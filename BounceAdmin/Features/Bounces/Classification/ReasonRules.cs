@@ -648,7 +648,14 @@ public static partial class ReasonRules
             return new("delivered", "status:" + status, $"status {status} is a success");
         }
 
+        // A whole code a provider documents (Microsoft's 5.4.316, 5.7.606...) means what the provider says it means.
+        if (status is not null && (ProviderStatusTable.ContainsKey(status) || IsBannedIpCode(status)) && statusReason is not null)
+        {
+            return new(statusReason, "status:" + status, $"enhanced status {status} is documented by its provider as {statusReason}");
+        }
+
         var loose = status is not null && status.Length > 2 && IsLooseCode(status.AsSpan(2));
+        var unknownVetoed = false;
         var lowerDiagnostic = JoinContinuations(Lower(diagnostic));
         var diagnosticHits = RuleHits.ForThread(0, lowerDiagnostic);
         var hits = diagnosticHits;
@@ -728,27 +735,23 @@ public static partial class ReasonRules
                 || (status is [_, '.', '4', '.', '1'] && phrase == "recipient address rejected: access denied");
             var addressingStatus = status is not null && status.Length > 2 && status[2] == '1';
 
-            // A security or policy status (X.7.x, RFC 3463) beside "unknown" wording: the refusal is a policy one (Postfix's
-            // access(5) REJECT answers "554 5.7.1 Recipient address rejected: Access denied"; Amazon SES labels any 5.1.0
-            // "Unknown address error" whatever the remote server's own x.7.x said).
-            if (reason is "userunknown" or "hostunknown" && status is [_, '.', '7', '.', ..] && !loose && !ContainsAny(hits.Text, DirectoryPhrases))
-            {
-                continue;
-            }
-
             // Microsoft documents "550 5.4.1 Recipient address rejected: Access denied" as Directory-Based Edge Blocking of
             // an address that does not exist in the tenant; the same words from any other status are a policy refusal.
             if (reason == "userunknown" && phrase == "recipient address rejected: access denied" && !addressingStatus
                 && status is not [_, '.', '4', '.', '1'])
             {
+                unknownVetoed = true;
                 continue;
             }
 
             // RFC 5321 §4.2.2: 550 "mailbox unavailable" is the reply text for any refusal of a recipient (no such
-            // mailbox, no access, or a policy refusal). It is evidence of a missing address only beside an addressing status.
-            if (reason == "userunknown" && !addressingStatus && ContainsAny(phrase, AmbiguousUnknownPhrases)
+            // mailbox, no access, or a policy refusal). It is evidence of a missing address only beside an addressing status
+            // or as the answer to RCPT (Outlook.com answers unknown recipients "550 5.5.0 Requested action not taken:
+            // mailbox unavailable"); block wording beside it still wins (below).
+            if (reason == "userunknown" && !addressingStatus && !recipientStage && ContainsAny(phrase, AmbiguousUnknownPhrases)
                 && !ContainsAny(hits.Text, DefiniteUnknownPhrases))
             {
+                unknownVetoed = true;
                 continue;
             }
 
@@ -805,7 +808,7 @@ public static partial class ReasonRules
             return FromStatus(status!, statusReason);
         }
 
-        if (hits.Any() is { } t)
+        if ((unknownVetoed ? hits.AnyExcept(RuleIndex["userunknown"], RuleIndex["hostunknown"]) : hits.Any()) is { } t)
         {
             if (statusReason is not null && GenericWording(t.Reason) && !loose)
             {
@@ -1013,6 +1016,20 @@ public static partial class ReasonRules
             }
 
             return found[index];
+        }
+
+        /// <summary>The first rule (in rule order) that matches, other than the two rules given, with its phrase.</summary>
+        public (string Reason, string Phrase)? AnyExcept(int skip, int skipToo)
+        {
+            for (var i = 0; i < TextRules.Length; i++)
+            {
+                if (i != skip && i != skipToo && At(i) is { } phrase)
+                {
+                    return (TextRules[i].Reason, phrase);
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The first rule (in rule order) that matches, with its phrase.</summary>
