@@ -114,6 +114,66 @@ public class GeneralisationTests
         Assert.Equal("userunknown", r.Reason);
     }
 
+    [Fact]
+    public void Exims_own_router_failure_is_the_reporting_hosts_own_lookup()
+    {
+        // No "SMTP error from remote mail server": Exim's routers found no such local user.
+        var r = Single(string.Format(MailerDaemon, "Mail delivery failed: returning message to sender") +
+            "This message was created automatically by mail delivery software.\n\nA message that you sent could not be delivered to one or more of its\n" +
+            "recipients. This is a permanent error. The following address(es) failed:\n\n  x2@example.org\n    unknown user\n");
+
+        Assert.Equal("x2@example.org", r.Recipient);
+        Assert.Equal("userunknown", r.Reason);
+    }
+
+    [Fact]
+    public void Yahoos_rcpt_to_stage_tag_is_recipient_stage_evidence()
+    {
+        var r = Single(string.Format(MailerDaemon, "failure delivery") +
+            "Message from  yahoo.com.\nUnable to deliver message to the following address(es).\n\n<x3@example.org>:\n" +
+            "Remote host said: 550 <x3@example.org>: User unknown [RCPT_TO]\n\n--- Original message follows.\n");
+
+        Assert.Equal("x3@example.org", r.Recipient);
+        Assert.Equal("userunknown", r.Reason);
+    }
+
+    [Theory]
+    // RFC 3834 §5: auto-generated, from a person, no delivery report: not a bounce.
+    [InlineData("From: Desk <desk@example.org>\nTo: s@example.com\nSubject: Re: Hello\nAuto-Submitted: auto-generated\n\nYour ticket #123 was received.\n")]
+    // An out-of-office text without the header field.
+    [InlineData("From: Person <p@example.org>\nTo: s@example.com\nSubject: Re: Hello\n\nI am out of the office until Monday with limited access to email.\n")]
+    [InlineData("From: Person <p@example.org>\nTo: s@example.com\nSubject: Hello\n\nThis is an automatic reply. I will respond when I return.\n")]
+    public void Auto_replies_without_the_usual_marks_are_not_bounces(string message)
+    {
+        var r = Single(message);
+
+        Assert.Equal("vacation", r.Reason);
+        Assert.Null(r.Category);
+        Assert.Null(r.Permanent);
+    }
+
+    [Fact]
+    public void A_bounce_that_mentions_an_out_of_office_reply_is_still_a_bounce()
+    {
+        var r = Single(string.Format(MailerDaemon, "Undelivered Mail Returned to Sender") +
+            "This is the mail system at host mx.example.net.\n\n<h@example.org>: host mx.example.org[192.0.2.1] said: 550 5.1.1 <h@example.org>: " +
+            "Recipient address rejected: User unknown (in reply to RCPT TO command)\n\nI am out of the office\n");
+
+        Assert.Equal("userunknown", r.Reason);
+    }
+
+    [Fact]
+    public void A_read_receipt_is_not_a_bounce()
+    {
+        var r = Single("From: Person <p@example.org>\nTo: s@example.com\nSubject: Read: Hello\nMIME-Version: 1.0\n" +
+            "Content-Type: multipart/report; report-type=disposition-notification; boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nYour message was displayed.\n" +
+            "--b\nContent-Type: message/disposition-notification\n\nReporting-UA: mua.example.org\nFinal-Recipient: rfc822; p@example.org\n" +
+            "Disposition: manual-action/MDN-sent-manually; displayed\n\n--b--\n");
+
+        Assert.Equal("delivered", r.Reason);
+        Assert.Equal("mdn:disposition-notification", r.Rule);
+    }
+
     // ------------------------------------------------------------------ Email Invalid only on evidence
 
     [Theory]

@@ -133,6 +133,19 @@ public static partial class ReasonRules
         "not listed in domino directory", "not listed in public name & address book",
     ];
 
+    /// <summary>Yahoo's stage tags after "Remote host said: ..." ([RCPT_TO]: the answer to RCPT).</summary>
+    private static readonly string[] StageTags = ["[rcpt_to]"];
+
+    /// <summary>
+    /// Exim's own bounce ("The following address(es) failed:") for an address its own routers could not deliver: without
+    /// "SMTP error from remote mail server" the failure is the reporting host's own lookup of its local user (exim spec,
+    /// "Bounce messages"; router failures "Unrouteable address", "unknown user").
+    /// </summary>
+    private static bool LocalRouterFailure(string? lowerDiagnostic, string lowerContext) =>
+        lowerContext.Contains("the following address(es) failed", StringComparison.Ordinal)
+        && !lowerContext.Contains("smtp error from remote", StringComparison.Ordinal)
+        && lowerDiagnostic?.Contains("smtp error", StringComparison.Ordinal) != true;
+
     /// <summary>"Unknown"-rule phrases that are standard reply text for any recipient refusal (RFC 5321 §4.2.2, 550 "mailbox unavailable").</summary>
     private static readonly string[] AmbiguousUnknownPhrases = ["mailbox unavailable", "is unavailable", "rcpt to rejected", "undeliverable address"];
 
@@ -732,7 +745,9 @@ public static partial class ReasonRules
             // x.5.x (protocol status) is what MTAs answer at RCPT: it confirms the recipient stage too.
             var recipientStage = Command() == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5')
                 || ContainsAny(hits.Text, DirectoryPhrases)
-                || (status is [_, '.', '4', '.', '1'] && phrase == "recipient address rejected: access denied");
+                || (status is [_, '.', '4', '.', '1'] && phrase == "recipient address rejected: access denied")
+                || ContainsAny(hits.Text, StageTags)
+                || (context is not null && LocalRouterFailure(hits.Text, LowerContext(context)));
             var addressingStatus = status is not null && status.Length > 2 && status[2] == '1';
 
             // Microsoft documents "550 5.4.1 Recipient address rejected: Access denied" as Directory-Based Edge Blocking of
