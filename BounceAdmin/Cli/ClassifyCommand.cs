@@ -517,6 +517,16 @@ public static class ClassifyCommand
             }
 
             writer.WriteString(Names.Kind, r.Kind switch { BounceKind.Hard => "hard", BounceKind.Soft => "soft", _ => "none" });
+            if (r.Permanent is { } permanent)
+            {
+                // SPEC §3: whether the failure is permanent (true) or temporary (false); null when the message says neither.
+                writer.WriteBoolean(Names.Permanent, permanent);
+            }
+            else
+            {
+                writer.WriteNull(Names.Permanent);
+            }
+
             writer.WriteString(Names.Status, r.Status);
             if (r.ReplyCode is { } reply)
             {
@@ -549,6 +559,7 @@ public static class ClassifyCommand
         public static readonly JsonEncodedText Reason = JsonEncodedText.Encode("reason");
         public static readonly JsonEncodedText Category = JsonEncodedText.Encode("category");
         public static readonly JsonEncodedText Kind = JsonEncodedText.Encode("kind");
+        public static readonly JsonEncodedText Permanent = JsonEncodedText.Encode("permanent");
         public static readonly JsonEncodedText Status = JsonEncodedText.Encode("status");
         public static readonly JsonEncodedText ReplyCode = JsonEncodedText.Encode("replyCode");
         public static readonly JsonEncodedText Diagnostic = JsonEncodedText.Encode("diagnostic");

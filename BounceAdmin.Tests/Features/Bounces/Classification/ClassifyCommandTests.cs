@@ -32,6 +32,7 @@ public sealed class ClassifyCommandTests : IDisposable
         Assert.Equal("userunknown", r.GetProperty("reason").GetString());
         Assert.Equal(2, r.GetProperty("category").GetInt32());
         Assert.Equal("hard", r.GetProperty("kind").GetString());
+        Assert.True(r.GetProperty("permanent").GetBoolean());
         Assert.Equal("5.1.1", r.GetProperty("status").GetString());
         Assert.Equal(550, r.GetProperty("replyCode").GetInt32());
         foreach (var field in new[] { "diagnostic", "remoteMta", "messageId", "rule" })
@@ -44,6 +45,31 @@ public sealed class ClassifyCommandTests : IDisposable
         using var third = JsonDocument.Parse(lines[2]);
         Assert.EndsWith("c.eml", third.RootElement.GetProperty("file").GetString());
         Assert.Contains("empty", third.RootElement.GetProperty("error").GetString());
+    }
+
+    [Fact]
+    public async Task Permanent_is_true_false_or_null_in_the_output()
+    {
+        File.WriteAllText(Path.Combine(dir, "1-final.eml"), Qmail);
+        File.WriteAllText(Path.Combine(dir, "2-delayed.eml"),
+            "From: MAILER-DAEMON@mx.example.net\nTo: s@example.com\nSubject: Warning: could not send message for past 4 hours\n\n" +
+            "    **********************************************\n    **      THIS IS A WARNING MESSAGE ONLY      **\n" +
+            "    **  YOU DO NOT NEED TO RESEND YOUR MESSAGE  **\n    **********************************************\n\n" +
+            "The original message was received at Mon, 1 Jan 2024 10:00:00 GMT\n\n   ----- Transcript of session follows -----\n" +
+            "<w@example.org>... Deferred: Connection timed out with mx.example.org.\nWarning: message still undelivered after 4 hours\n");
+        File.WriteAllText(Path.Combine(dir, "3-vacation.eml"),
+            "From: Person <p@example.org>\nTo: s@example.com\nSubject: Out of office\nAuto-Submitted: auto-replied\n\nI am away until Monday.\n");
+        var output = new StringWriter();
+
+        Assert.Equal(0, await ClassifyCommand.RunAsync([dir], output, new StringWriter()));
+
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(3, lines.Count);
+        Assert.Equal(JsonValueKind.True, lines[0].GetProperty("permanent").ValueKind);
+        Assert.Equal(JsonValueKind.False, lines[1].GetProperty("permanent").ValueKind);
+        Assert.Equal("w@example.org", lines[1].GetProperty("recipient").GetString());
+        Assert.Equal("vacation", lines[2].GetProperty("reason").GetString());
+        Assert.Equal(JsonValueKind.Null, lines[2].GetProperty("permanent").ValueKind);
     }
 
     [Fact]

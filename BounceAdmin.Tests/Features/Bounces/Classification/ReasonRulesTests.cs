@@ -101,7 +101,10 @@ public class ReasonRulesTests
     [InlineData("5.1.351", "550 5.1.351 Remote server returned unknown recipient or mailbox unavailable -> 550 : User unknown", "filtered")]
     [InlineData(null, "550 : User unknown", "filtered")]
     [InlineData(null, "Delivery to the following recipients was aborted after 5.0 hour(s): * a@example.org", "expired")]
-    [InlineData("5.7.1", "SMTP error from remote mail server after RCPT TO:<a@example.org>: 554 5.7.1 <a@example.org>: Recipient address rejected: Access denied", "userunknown")]
+    // Postfix access(5): REJECT answers "554 5.7.1 <a>: Recipient address rejected: Access denied": a policy refusal, not a missing address.
+    [InlineData("5.7.1", "SMTP error from remote mail server after RCPT TO:<a@example.org>: 554 5.7.1 <a@example.org>: Recipient address rejected: Access denied", "rejected")]
+    // Microsoft Exchange Online: 550 5.4.1 "Recipient address rejected: Access denied" is Directory-Based Edge Blocking of an address the tenant does not have.
+    [InlineData("5.4.1", "550 5.4.1 [a@example.com]: Recipient address rejected: Access denied. For more information see https://aka.ms/EXOSmtpErrors", "userunknown")]
     public void Provider_codes_and_structure_name_the_reason(string? status, string diagnostic, string reason)
     {
         var decision = ReasonRules.Decide(status ?? ReasonRules.FindStatus(diagnostic), ReasonRules.FindReplyCode(diagnostic), diagnostic, "failed");

@@ -277,10 +277,17 @@ public static partial class BounceClassifier
             return Feedback(parts, original);
         }
 
-        if (parts.DeliveryStatus.Count == 0 && IsAutoReply(message))
+        if (parts.DeliveryStatus.Count == 0 && IsAutoReply(message, parts))
         {
             return Single(null, "vacation", "vacation:auto-reply", "an automatic reply (RFC 3834 Auto-Submitted or auto-reply headers/subject), not a bounce",
                 null, null, null, null, null, original);
+        }
+
+        if (parts.DeliveryStatus.Count == 0 && IsReportType(message, "disposition-notification"))
+        {
+            // RFC 8098 message disposition notification (a read receipt): the message reached the recipient; not a bounce.
+            return Single(null, "delivered", "mdn:disposition-notification",
+                "a message disposition notification (RFC 8098 read receipt): the message was delivered, not a bounce", null, null, null, null, null, original);
         }
 
         var recipients = new List<ClassifiedRecipient>();
@@ -359,10 +366,16 @@ public static partial class BounceClassifier
         int? reply, string? diagnostic, string? remoteMta, string? action, OriginalHeaders original) =>
         new(null, [Make(recipient, reason, rule, explanation, status, reply, diagnostic, remoteMta, null, action, original)]);
 
+    /// <param name="wordingPermanence">What the bounce's words say about permanence (<see cref="ReasonRules.PermanenceOfWording"/>),
+    /// used only when the status, reply code and Action say nothing. When the words say nothing either, a failure report
+    /// whose cause is known is taken as final: a delay is reported as Action "delayed" (RFC 3464 §2.3.3) or in the MTAs'
+    /// own warning wording, which the wording check knows.</param>
     private static ClassifiedRecipient Make(string? recipient, string reason, string rule, string explanation, string? status, int? reply,
-        string? diagnostic, string? remoteMta, DateTime? lastAttempt, string? action, OriginalHeaders original)
+        string? diagnostic, string? remoteMta, DateTime? lastAttempt, string? action, OriginalHeaders original, bool? wordingPermanence = null)
     {
-        var permanent = BounceTaxonomy.IsBounce(reason) ? BounceTaxonomy.PermanenceOf(status, reply, action) : null;
+        var permanent = BounceTaxonomy.IsBounce(reason)
+            ? BounceTaxonomy.PermanenceOf(status, reply, action) ?? wordingPermanence ?? (reason == "undefined" ? null : true)
+            : null;
         var category = BounceTaxonomy.CategoryOf(reason, permanent);
         return new ClassifiedRecipient(recipient, reason, category, BounceTaxonomy.KindOf(category, reason), status, reply, diagnostic,
             remoteMta, lastAttempt, action, original.MessageId, original.SendId, rule, explanation) { Permanent = permanent };
@@ -372,8 +385,9 @@ public static partial class BounceClassifier
         DateTime? lastAttempt, string? action, string? context, OriginalHeaders original)
     {
         var decision = ReasonRules.Decide(status, reply, diagnostic, action, context);
+        var wording = BounceTaxonomy.PermanenceOf(status, reply, action) is null ? ReasonRules.PermanenceOfWording(diagnostic, context) : null;
         return Make(recipient, decision.Reason, decision.Rule, decision.Explanation, status, reply, Trim(diagnostic), remoteMta, lastAttempt,
-            action, original);
+            action, original, wording);
     }
 
     // ---------------------------------------------------------------- RFC 3464
@@ -446,9 +460,20 @@ public static partial class BounceClassifier
 
             if (rawDiagnostic?.TrimStart().StartsWith("x-unix", StringComparison.OrdinalIgnoreCase) == true && action != "delivered")
             {
-                // X-Unix diagnostics carry the exit status of the local delivery program (sysexits.h), not an SMTP answer.
-                into.Add(Make(recipient, "mailererror", "dsn:x-unix", "the local delivery program failed (X-Unix diagnostic, exit status)", status,
-                    null, Trim(diagnostic), remote, last, action, original));
+                // X-Unix diagnostics carry the exit status of the local delivery program (sysexits.h), not an SMTP answer: a
+                // mailer error, unless the program's own words or the status name a more specific cause (a full mailbox).
+                var local = ReasonRules.Decide(status, null, diagnostic, action);
+                if (local.Reason is "onhold" or "undefined" or "systemerror" or "mailererror" or "expired" or "networkerror" or "syntaxerror")
+                {
+                    into.Add(Make(recipient, "mailererror", "dsn:x-unix", "the local delivery program failed (X-Unix diagnostic, exit status)", status,
+                        null, Trim(diagnostic), remote, last, action, original, ReasonRules.PermanenceOfWording(diagnostic, context)));
+                }
+                else
+                {
+                    into.Add(Make(recipient, local.Reason, local.Rule, local.Explanation, status, null, Trim(diagnostic), remote, last, action, original,
+                        ReasonRules.PermanenceOfWording(diagnostic, context)));
+                }
+
                 continue;
             }
 
@@ -569,12 +594,16 @@ public static partial class BounceClassifier
             || message.Subject?.Contains("complaint about message", StringComparison.OrdinalIgnoreCase) == true;
     }
 
-    private static bool IsAutoReply(MimeMessage message)
+    private static bool IsAutoReply(MimeMessage message, MessageParts parts)
     {
         var headers = message.Headers;
         var autoSubmitted = headers["Auto-Submitted"];
         var subject = message.Subject;
-        var marked = (autoSubmitted is not null && autoSubmitted.Trim().StartsWith("auto-replied", StringComparison.OrdinalIgnoreCase))
+        // RFC 3834 §5: "auto-replied" and "auto-generated" both mark a message sent by a program, not a person; a bounce is
+        // told apart below (mail-system sender, X-Failed-Recipients, a delivery report, a bounce subject).
+        var marked = (autoSubmitted is not null && (autoSubmitted.Trim().StartsWith("auto-replied", StringComparison.OrdinalIgnoreCase)
+                || autoSubmitted.Trim().StartsWith("auto-generated", StringComparison.OrdinalIgnoreCase)))
+            || (parts.OriginalFields is null && !headers.Contains("X-Failed-Recipients") && AutoReplyBodyPhrases.ContainsAny(LeadingLines(parts.Text)))
             || headers.Contains("X-Autoreply") || headers.Contains("X-Autorespond") || headers.Contains("X-Autoresponder")
             || string.Equals(headers["Precedence"]?.Trim(), "auto_reply", StringComparison.OrdinalIgnoreCase)
             || (subject is not null && AutoReplySubject().IsMatch(subject) && !LooksLikeBounceSubject(subject));
@@ -589,6 +618,23 @@ public static partial class BounceClassifier
         return !((sender is not null && Addresses.IsMailSystem(sender)) || headers.Contains("X-Failed-Recipients")
             || IsReportType(message, "delivery-status") || (subject is not null && LooksLikeBounceSubject(subject)));
     }
+
+    /// <summary>
+    /// Openings of out-of-office texts (any case) that older auto-responders send without RFC 3834's Auto-Submitted field.
+    /// Read only in the first lines of a message that returns no original message and names no failed recipient.
+    /// </summary>
+    private static readonly PhraseIndex AutoReplyBodyPhrases = new(
+        [[
+            "out of the office", "out of office", "i am away", "i'm away", "i am currently away", "i am on vacation", "i'm on vacation",
+            "i am on leave", "i am on holiday", "away from the office", "away from my desk", "limited access to e-mail", "limited access to email",
+            "will respond when i return", "will reply when i return", "upon my return", "until my return", "this is an automatic reply",
+            "this is an automated reply", "this is an auto-reply", "this is an autoreply", "automatic reply", "abwesenheitsnotiz",
+            "bin ich nicht im b", "ich bin bis", "je suis absent", "ponse automatique", "respuesta autom",
+        ]],
+        ignoreAsciiCase: true);
+
+    /// <summary>The first 400 characters of a text: where an auto-reply says what it is.</summary>
+    private static ReadOnlySpan<char> LeadingLines(string text) => text.AsSpan(0, Math.Min(text.Length, 400));
 
     /// <summary>Subject wordings of delivery failure reports (any case).</summary>
     private static readonly PhraseIndex BounceSubjectPhrases = new(

@@ -51,6 +51,38 @@ public static partial class ReasonRules
         ["7.30"] = "authfailure",
     };
 
+    /// <summary>
+    /// Whole codes that a provider documents with a meaning of its own, beyond RFC 3463's subject and detail (vendor
+    /// details of three digits, or a provider's use of a code). Looked up before <see cref="StatusTable"/>. Sources:
+    /// Microsoft, "Email non-delivery reports and SMTP errors in Exchange Online" (learn.microsoft.com, the NDR code
+    /// table) and its per-code pages "Fix NDR error 550 5.7.6xx / 5.7.7xx"; Google, "SMTP error reference"
+    /// (support.google.com/a/answer/3726730).
+    /// </summary>
+    private static readonly Dictionary<string, string> ProviderStatusTable = new(StringComparer.Ordinal)
+    {
+        // Microsoft: 4.4.316 "Connection refused" (still retrying), 5.4.316 "Message expired" (gave up), 5.4.300 "Message expired".
+        ["4.4.316"] = "networkerror", ["5.4.316"] = "expired", ["5.4.300"] = "expired", ["4.4.300"] = "expired",
+        // Microsoft: 5.4.310 "DNS domain does not exist"; 4.4.312 / 5.4.312 "DNS query failed"; 5.4.14 "Hop count exceeded - possible mail loop".
+        ["5.4.310"] = "hostunknown", ["4.4.312"] = "networkerror", ["5.4.312"] = "networkerror", ["5.4.14"] = "networkerror",
+        // Microsoft: 5.2.121 / 5.2.122 "recipient's hourly message receive limit" reached.
+        ["5.2.121"] = "speeding", ["5.2.122"] = "speeding", ["4.2.121"] = "speeding", ["4.2.122"] = "speeding",
+        // Microsoft: 5.6.11 "SMTPSEND.BareLinefeedsAreIllegal".
+        ["5.6.11"] = "notcompliantrfc",
+        // Microsoft: 5.7.124 / 5.7.133-5.7.136 the sender is not allowed to send to the group or public folder (the address is fine).
+        ["5.7.124"] = "rejected", ["5.7.133"] = "rejected", ["5.7.134"] = "rejected", ["5.7.135"] = "rejected", ["5.7.136"] = "rejected",
+        // Microsoft: 5.7.501-5.7.503 "Access denied, spam abuse detected / banned sender"; 5.7.705, 5.7.708, 5.7.750 tenant or IP blocked.
+        ["5.7.501"] = "blocked", ["5.7.502"] = "blocked", ["5.7.503"] = "blocked", ["5.7.705"] = "blocked", ["5.7.708"] = "blocked",
+        ["5.7.750"] = "blocked",
+        // Microsoft: 5.7.509 "Access denied, sending domain does not pass DMARC verification".
+        ["5.7.509"] = "authfailure",
+        // Microsoft 5.7.606-5.7.649 "Access denied, banned sending IP": see IsBannedIpCode.
+    };
+
+    /// <summary>Microsoft's 5.7.606-5.7.649 "Access denied, banned sending IP [IP]" (Exchange Online NDR table).</summary>
+    private static bool IsBannedIpCode(string status) =>
+        status.Length == 7 && status.StartsWith("5.7.6", StringComparison.Ordinal) && int.TryParse(status.AsSpan(4), out var detail)
+        && detail is >= 606 and <= 649;
+
     /// <summary><see cref="StatusTable"/> looked up by a span of the status: no substring per lookup.</summary>
     private static readonly Dictionary<string, string>.AlternateLookup<ReadOnlySpan<char>> StatusLookup = StatusTable.GetAlternateLookup<ReadOnlySpan<char>>();
 
@@ -91,7 +123,135 @@ public static partial class ReasonRules
         "the recipient name is not recognized", "invalid final delivery userid", "no valid recipients for this mm",
         "because the address couldn't be found", "delivery error: dd this user doesn't have",
         "unknown user: ",
+        // qmail-remote's report of a refused RCPT ("192.0.2.1 does not like recipient. Remote host said: ...", qmail-remote.c).
+        "does not like recipient",
+        // Postfix smtpd's recipient-table refusals (LOCAL_RECIPIENT_README, VIRTUAL_README, ADDRESS_VERIFICATION_README).
+        "in local recipient table", "in virtual mailbox table", "in virtual alias table", "in relay recipient table",
+        // Google's documented 550 5.1.1 text (Gmail SMTP error reference).
+        "the email account that you tried to reach does not exist",
+        // Lotus Domino's directory lookup.
+        "not listed in domino directory", "not listed in public name & address book",
     ];
+
+    /// <summary>Yahoo's stage tags after "Remote host said: ..." ([RCPT_TO]: the answer to RCPT).</summary>
+    private static readonly string[] StageTags = ["[rcpt_to]"];
+
+    /// <summary>
+    /// Exim's own bounce ("The following address(es) failed:") for an address its own routers could not deliver: without
+    /// "SMTP error from remote mail server" the failure is the reporting host's own lookup of its local user (exim spec,
+    /// "Bounce messages"; router failures "Unrouteable address", "unknown user").
+    /// </summary>
+    private static bool LocalRouterFailure(string? lowerDiagnostic, string lowerContext) =>
+        lowerContext.Contains("the following address(es) failed", StringComparison.Ordinal)
+        && !lowerContext.Contains("smtp error from remote", StringComparison.Ordinal)
+        && lowerDiagnostic?.Contains("smtp error", StringComparison.Ordinal) != true;
+
+    /// <summary>"Unknown"-rule phrases that are standard reply text for any recipient refusal (RFC 5321 §4.2.2, 550 "mailbox unavailable").</summary>
+    private static readonly string[] AmbiguousUnknownPhrases = ["mailbox unavailable", "is unavailable", "rcpt to rejected", "undeliverable address"];
+
+    /// <summary>Wordings that say outright that the address does not exist (they lift the doubt of <see cref="AmbiguousUnknownPhrases"/>).</summary>
+    private static readonly string[] DefiniteUnknownPhrases =
+    [
+        "user unknown", "unknown user", "no such user", "no such mailbox", "no such recipient", "does not exist", "doesn't exist",
+        "not found", "unknown recipient", "recipient unknown", "invalid recipient", "invalid mailbox",
+    ];
+
+    /// <summary>Reasons whose wording, beside "unknown" wording, marks the refusal as a block or filter (category 1).</summary>
+    private static readonly string[] BlockReasons = ["spamdetected", "blocked", "policyviolation", "badreputation", "authfailure", "requireptr", "virusdetected"];
+
+    /// <summary>Phrases of <see cref="BlockReasons"/> too broad to outweigh "unknown" wording ("not listed in Domino directory", a Barracuda host name).</summary>
+    private static readonly string[] LooseBlockPhrases =
+    [
+        "listed in", "listed at", "listed on", "barracuda", "looks like", "high probability", "suspicious", "restricted", "compliance",
+        "prohibited", "not allowed by", "your server", "your network", "your host", "has been temporarily", "mail server has been",
+        "is not allowed to send", "not accepted from", "infected",
+    ];
+
+    /// <summary>The first block/spam/policy reason whose wording is in the text (not one of the loose phrases), or null.</summary>
+    private static (string Reason, string Phrase)? BlockEvidence(RuleHits hits)
+    {
+        foreach (var reason in BlockReasons)
+        {
+            if (hits.Find(reason) is { } phrase && Array.IndexOf(LooseBlockPhrases, phrase) < 0)
+            {
+                return (reason, phrase);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Wordings that say a report is only a warning about a delay, the MTA still trying (the strongest: they decide first).
+    /// Sources: Postfix bounce(5) delay template ("This is a delivery status notification ... THIS IS A WARNING ONLY"),
+    /// sendmail's DSN warning ("Warning: could not send message for past", "Will keep trying until message is"), Exim's
+    /// delay warning (exim spec "Delay warnings": "has not yet been delivered ... Delivery attempts will continue"),
+    /// Exchange's "Delivery is delayed to these recipients".
+    /// </summary>
+    private static readonly string[] WarningPhrases =
+    [
+        "warning message only", "this is a warning only", "you do not need to resend", "do not need to resend your message",
+        "will keep trying", "will continue to try", "delivery attempts will continue", "still trying", "not yet been delivered",
+        "could not send message for past", "delivery is delayed", "delivery has been delayed", "message delayed", "delayed mail",
+        "will be retried", "will retry",
+    ];
+
+    /// <summary>
+    /// Wordings of a final failure. Sources: qmail's QSBMF (cr.yp.to/proto/qsbmf.txt; qmail-send "This is a permanent
+    /// error; I've given up"), Exim's "retry timeout exceeded" and "retry time not reached for any host after a long
+    /// failure period" (exim spec, "Retry configuration": the address is failed), "will not be retried", Exchange's
+    /// "Delivery has failed to these recipients", Gmail's "failed permanently", and the generic "permanent error/failure".
+    /// </summary>
+    private static readonly string[] FinalPhrases =
+    [
+        "permanent error", "permanent failure", "permanently", "permanent fatal error", "fatal error", "i've given up", "i'm not going to try again",
+        "retry timeout exceeded", "after a long failure period", "will not be retried", "not be retried", "no further attempts",
+        "giving up", "gave up", "given up", "has stopped trying", "delivery has failed", "unrecoverable error", "could not be delivered",
+        "couldn't be delivered", "was not delivered", "wasn't delivered", "undeliverable", "returned to sender",
+    ];
+
+    /// <summary>
+    /// Wordings of a temporary failure, weaker than <see cref="FinalPhrases"/> (a final report may quote a deferral reason):
+    /// Postfix's "delivery temporarily suspended" (its deferred-queue reason), Exim's "retry time not reached", "temporary
+    /// failure/error", "try again later" (RFC 5321 §4.2.1: the 4yz texts).
+    /// </summary>
+    private static readonly string[] TemporaryPhrases =
+    [
+        "delivery temporarily suspended", "retry time not reached", "temporary failure", "temporary error", "temporarily deferred",
+        "temporarily rejected", "try again later", "please try again", "deferred",
+    ];
+
+    /// <summary>
+    /// Whether the words of a bounce say the failure is final (true) or temporary (false), or neither (null): a warning
+    /// wording first, then a final one, then a temporary one; the diagnostic before the rest of the bounce text. Used only
+    /// where the status class, reply code and Action say nothing (<see cref="BounceTaxonomy.PermanenceOf"/>).
+    /// </summary>
+    public static bool? PermanenceOfWording(string? diagnostic, string? context = null)
+    {
+        // One pass of the three groups' automaton over each text (not one search per phrase over a 6,000-character context).
+        Span<string?> inDiagnostic = new string?[3];
+        Span<string?> inContext = new string?[3];
+        if (Lower(diagnostic) is { Length: > 0 } lowerDiagnostic)
+        {
+            PermanenceIndex.FindFirst(lowerDiagnostic, inDiagnostic);
+        }
+
+        if (context is not null && LowerContext(context) is { Length: > 0 } lowerContext)
+        {
+            PermanenceIndex.FindFirst(lowerContext, inContext);
+        }
+
+        if (inDiagnostic[0] is not null || inContext[0] is not null)
+        {
+            return false;
+        }
+
+        return inDiagnostic[1] is not null ? true : inDiagnostic[2] is not null ? false
+            : inContext[1] is not null ? true : inContext[2] is not null ? false : null;
+    }
+
+    /// <summary>The warning, final and temporary wordings as the three groups of one automaton.</summary>
+    private static readonly PhraseIndex PermanenceIndex = new([WarningPhrases, FinalPhrases, TemporaryPhrases]);
 
     /// <summary>Reasons checked first, in this order: each wins when its status code or its wording is present.</summary>
     private static readonly string[] FirstPass =
@@ -178,7 +338,7 @@ public static partial class ReasonRules
             "delivery not authorized", "not accepting email from", "not authorized to email", "by the user",
             "user has blocked", "recipient's filter", "message rejected by user", "the recipient does not accept", "sender is blocked by the recipient",
             "has restricted", "is not authorized to send mail to", "recipient refused"]),
-        new("rejected", ["purported responsible address", "different address or alias", "not a member of", "access denied", "address that has been blacklisted", "address has been blacklisted", "sender rejected", "sender was rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
+        new("rejected", ["purported responsible address", "different address or alias", "not a member of", "access denied", "address has been blacklisted", "sender rejected", "sender was rejected", "sender address rejected", "sender verify failed", "sender verification failed", "invalid sender",
             "sender domain", "domain of sender", "sender is not allowed", "sender not allowed", "envelope sender", "bogus mail from",
             "sender address", "address of the sender", "sender denied",
             "reject sender", "unknown sender", "sender unknown", "sender is blacklisted", "your envelope", "senders domain",
@@ -191,7 +351,9 @@ public static partial class ReasonRules
             "too many sessions", "too many smtp sessions", "too many open connections", "concurrent connections", "maximum connections"]),
         new("speeding", ["rate limit", "at a rate that", "ratelimit", "rate-limit", "rate limited", "too many messages", "throttl", "sending too fast",
             "too many emails", "too many mails", "max emails per hour", "too fast", "exceeded the rate",
-            "too many messages in"]),
+            "too many messages in",
+            // Microsoft: 4.3.2 "STOREDRV.Deliver; recipient thread limit exceeded" (receiving too many messages too quickly).
+            "recipient thread limit exceeded"]),
         new("failedstarttls", ["not support tls", "support starttls", "starttls", "tls required", "requires tls", "tls is required", "must use tls", "tls negotiation failed",
             "encryption required", "tls handshake"]),
         new("securityerror", ["unauthenticated", "authentication required", "authentication is required", "must be authenticated", "not authenticated",
@@ -199,7 +361,7 @@ public static partial class ReasonRules
             "submission must be authenticated", "encryption"]),
         new("policyviolation", ["network not allowed", "content presents a potential", "potential security issue", "policy reasons", "policy", "prohibited", "not allowed by", "message not allowed", "restricted", "compliance",
             "violat", "forbidden"]),
-        new("blocked", ["too many unwanted messages", "blocked", "blacklist", "blocklist", "block list", "black list", "banned", "denylist", "deny list", "dnsbl", "rbl",
+        new("blocked", ["blocked", "blacklist", "blocklist", "block list", "black list", "banned", "denylist", "deny list", "dnsbl", "rbl",
             "spamhaus", "spamcop", "sorbs", "barracuda", "listed in", "listed at", "listed on", "client host rejected",
             "refused to talk", "not accepting connections", "not allowed to connect", "your ip", "dynamic ip", "dialup", "dial-up", "connection refused by",
             "service unavailable; client", "connection rejected", "sender ip", "your host",
@@ -225,7 +387,7 @@ public static partial class ReasonRules
             "command not implemented", "invalid command", "line too long", "parameter not implemented"]),
         new("contenterror", ["content error", "illegal attachment", "header error", "prohibited attachment", "attachment not allowed",
             "invalid content", "message content", "8-bit data", "8bit data", "improper use", "content type"]),
-        new("systemerror", ["service refused", "system error", "internal error", "server error", "local error", "configuration error", "temporary failure",
+        new("systemerror", ["system error", "internal error", "server error", "local error", "configuration error", "temporary failure",
             "temporarily unavailable", "service unavailable", "system not available", "processing error", "error in processing",
             "system problem", "server problem", "misconfigured", "config error", "temporary problem", "unavailable", "i/o error",
             "database error"]),
@@ -302,6 +464,16 @@ public static partial class ReasonRules
         if (status[0] == '2')
         {
             return "delivered";
+        }
+
+        if (ProviderStatusTable.TryGetValue(status, out var provider))
+        {
+            return provider;
+        }
+
+        if (IsBannedIpCode(status))
+        {
+            return "blocked";
         }
 
         var rest = status.AsSpan(2);
@@ -463,6 +635,20 @@ public static partial class ReasonRules
     /// <param name="context">Further bounce text to read when the diagnostic says nothing, or null.</param>
     public static ReasonDecision Decide(string? status, int? replyCode, string? diagnostic, string? action, string? context = null)
     {
+        var decision = DecideCore(status, replyCode, diagnostic, action, context);
+
+        // RFC 3463 X.4.1 "No answer from host" / X.4.2 "Bad connection" in class 5: a transient network failure that the
+        // reporting MTA retried until it gave up, so the delivery expired; the network wording only tells what kept failing.
+        if (decision.Reason == "networkerror" && RemoteStatus(status, diagnostic) is "5.4.1" or "5.4.2")
+        {
+            return new("expired", "status:5.4.x-retried", $"a network failure ({decision.Explanation}) with a permanent X.4.x status: the sender retried until it gave up");
+        }
+
+        return decision;
+    }
+
+    private static ReasonDecision DecideCore(string? status, int? replyCode, string? diagnostic, string? action, string? context)
+    {
         if (action is "delivered" or "relayed" or "expanded")
         {
             return new("delivered", "action:" + action, $"the report's Action is '{action}': a delivery confirmation, not a bounce");
@@ -475,7 +661,14 @@ public static partial class ReasonRules
             return new("delivered", "status:" + status, $"status {status} is a success");
         }
 
+        // A whole code a provider documents (Microsoft's 5.4.316, 5.7.606...) means what the provider says it means.
+        if (status is not null && (ProviderStatusTable.ContainsKey(status) || IsBannedIpCode(status)) && statusReason is not null)
+        {
+            return new(statusReason, "status:" + status, $"enhanced status {status} is documented by its provider as {statusReason}");
+        }
+
         var loose = status is not null && status.Length > 2 && IsLooseCode(status.AsSpan(2));
+        var unknownVetoed = false;
         var lowerDiagnostic = JoinContinuations(Lower(diagnostic));
         var diagnosticHits = RuleHits.ForThread(0, lowerDiagnostic);
         var hits = diagnosticHits;
@@ -551,7 +744,39 @@ public static partial class ReasonRules
 
             // x.5.x (protocol status) is what MTAs answer at RCPT: it confirms the recipient stage too.
             var recipientStage = Command() == "RCPT" || (status is not null && status.Length > 2 && status[2] == '5')
-                || ContainsAny(hits.Text, DirectoryPhrases);
+                || ContainsAny(hits.Text, DirectoryPhrases)
+                || (status is [_, '.', '4', '.', '1'] && phrase == "recipient address rejected: access denied")
+                || ContainsAny(hits.Text, StageTags)
+                || (context is not null && LocalRouterFailure(hits.Text, LowerContext(context)));
+            var addressingStatus = status is not null && status.Length > 2 && status[2] == '1';
+
+            // Microsoft documents "550 5.4.1 Recipient address rejected: Access denied" as Directory-Based Edge Blocking of
+            // an address that does not exist in the tenant; the same words from any other status are a policy refusal.
+            if (reason == "userunknown" && phrase == "recipient address rejected: access denied" && !addressingStatus
+                && status is not [_, '.', '4', '.', '1'])
+            {
+                unknownVetoed = true;
+                continue;
+            }
+
+            // RFC 5321 §4.2.2: 550 "mailbox unavailable" is the reply text for any refusal of a recipient (no such
+            // mailbox, no access, or a policy refusal). It is evidence of a missing address only beside an addressing status
+            // or as the answer to RCPT (Outlook.com answers unknown recipients "550 5.5.0 Requested action not taken:
+            // mailbox unavailable"); block wording beside it still wins (below).
+            if (reason == "userunknown" && !addressingStatus && !recipientStage && ContainsAny(phrase, AmbiguousUnknownPhrases)
+                && !ContainsAny(hits.Text, DefiniteUnknownPhrases))
+            {
+                unknownVetoed = true;
+                continue;
+            }
+
+            // Block, spam or policy wording beside "unknown" wording: the refusal is a filter's, and Email Invalid needs
+            // evidence that the address does not exist (SPEC §3, suspected false positives). The block reason wins.
+            if (reason is "userunknown" or "hostunknown" && BlockEvidence(hits) is { } block)
+            {
+                return new(block.Reason, "text:" + block.Reason + "-over-unknown",
+                    $"the {from} says \"{phrase}\" but also \"{block.Phrase}\": a block or filter refusal, not evidence that the address does not exist");
+            }
             if (reason == "userunknown" && NamelessUserUnknown().IsMatch(hits.Text ?? ""))
             {
                 // "550 : User unknown": a refusal that names no address is not a directory lookup of this recipient but a
@@ -568,9 +793,14 @@ public static partial class ReasonRules
 
             if (reason == "userunknown" && statusReason != "userunknown" && !recipientStage)
             {
-                // RFC 5321: the address is judged at RCPT; a refusal of the message with this wording comes from a filter.
-                return new("filtered", "text:userunknown-after-data",
-                    $"the {from} says \"{phrase}\" but neither the status nor an answer to RCPT TO confirms the address: a filter refused the message");
+                // RFC 5321 §3.3: recipients are accepted or refused at RCPT; a refusal after DATA with this wording is about
+                // the message, so it comes from a filter. Without any sign of the RCPT stage the same holds: see README
+                // ("User unknown without a stage") for why this default stays.
+                return Command() == "DATA"
+                    ? new("filtered", "text:userunknown-after-data",
+                        $"the {from} says \"{phrase}\" in answer to DATA (after the recipient was accepted): a filter refused the message")
+                    : new("filtered", "text:userunknown-no-stage",
+                        $"the {from} says \"{phrase}\" but neither the status nor an answer to RCPT TO confirms the address: a filter refused the message");
             }
 
             if (reason == "hostunknown" && (status?.StartsWith('4') == true || replyCode is >= 400 and < 500 || (hits.Text?.Contains("try again", StringComparison.Ordinal) == true && status?.StartsWith('5') != true && replyCode is not (>= 500 and < 600))
@@ -593,7 +823,7 @@ public static partial class ReasonRules
             return FromStatus(status!, statusReason);
         }
 
-        if (hits.Any() is { } t)
+        if ((unknownVetoed ? hits.AnyExcept(RuleIndex["userunknown"], RuleIndex["hostunknown"]) : hits.Any()) is { } t)
         {
             if (statusReason is not null && GenericWording(t.Reason) && !loose)
             {
@@ -801,6 +1031,20 @@ public static partial class ReasonRules
             }
 
             return found[index];
+        }
+
+        /// <summary>The first rule (in rule order) that matches, other than the two rules given, with its phrase.</summary>
+        public (string Reason, string Phrase)? AnyExcept(int skip, int skipToo)
+        {
+            for (var i = 0; i < TextRules.Length; i++)
+            {
+                if (i != skip && i != skipToo && At(i) is { } phrase)
+                {
+                    return (TextRules[i].Reason, phrase);
+                }
+            }
+
+            return null;
         }
 
         /// <summary>The first rule (in rule order) that matches, with its phrase.</summary>

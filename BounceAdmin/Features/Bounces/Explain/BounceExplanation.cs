@@ -50,4 +50,13 @@ public sealed record BounceExplanation(
     IReadOnlyList<string> NextSteps,
     DateTime? ClaimedOccurredAt = null,
     bool Unverified = false,
-    bool? Permanent = null);
+    bool? Permanent = null)
+{
+    /// <summary><see cref="Permanent"/> in words, for the panel.</summary>
+    public string PermanenceText => Permanent switch
+    {
+        true => "permanent failure",
+        false => "temporary failure (the sender retries; it changes none of the five fields)",
+        null => "permanent or temporary: not stated by the bounce",
+    };
+}
