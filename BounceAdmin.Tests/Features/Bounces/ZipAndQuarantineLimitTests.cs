@@ -99,9 +99,9 @@ public sealed class ZipAndQuarantineLimitTests : IDisposable
 
     private BounceIngestService Ingest(long? cap = null)
     {
-        var service = new BounceIngestService(_db.Factory, new BounceRulesService(_db.Factory, _clock), FixedCurrentUser.For("admin@test", Roles.Admin),
+        var service = new BounceIngestService(_db.Factory, new BounceRulesService(_db.Factory, _clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin)), FixedCurrentUser.For("admin@test", Roles.Admin),
             _clock, NullLogger<BounceIngestService>.Instance);
-        return cap is { } c ? new BounceIngestService(_db.Factory, new BounceRulesService(_db.Factory, _clock), FixedCurrentUser.For("admin@test", Roles.Admin),
+        return cap is { } c ? new BounceIngestService(_db.Factory, new BounceRulesService(_db.Factory, _clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin)), FixedCurrentUser.For("admin@test", Roles.Admin),
             _clock, NullLogger<BounceIngestService>.Instance) { QuarantineTotalCap = c } : service;
     }
 

@@ -129,7 +129,7 @@ public sealed class EngagementServiceTests : IDisposable
     [Fact]
     public async Task An_opened_send_that_then_bounced_counts_as_delivered_and_a_bounce_then_open_moves_it_back()
     {
-        var rules = new BounceRulesService(_db.Factory, _clock);
+        var rules = new BounceRulesService(_db.Factory, _clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin));
         await Service().RecordAsync([new EventRecord(EmailEventType.Opened, Sent.AddMinutes(5), ExternalSendId: "s-ann")]);
         await rules.ApplyAsync(new BounceInput("ann@example.com", "mailboxfull", "k-ann", Sent.UtcDateTime.AddHours(1), "test",
             "4.2.2", 452, "452 mailbox full", SendId: _annSend));

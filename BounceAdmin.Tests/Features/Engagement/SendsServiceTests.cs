@@ -240,7 +240,7 @@ public sealed class SendsServiceTests : IDisposable
     {
         var result = await Service().RecordAsync(
             [Send("ann@example.com", "s-1", messageId: "<abc@mta.example>"), Send("bob@example.com", "s-2", messageId: "def@mta.example")], false);
-        var rules = new BounceRulesService(_db.Factory, _clock);
+        var rules = new BounceRulesService(_db.Factory, _clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin));
 
         var byMessageId = await rules.ApplyAsync(new BounceInput("ann@example.com", "userunknown", "k1", TestData.Now, "test",
             "5.1.1", 550, "550 5.1.1 user unknown", OriginalMessageId: "<abc@mta.example>"));
