@@ -22,7 +22,7 @@ public sealed record DataChangingMethod(Type Service, MethodInfo Method, string 
 /// overrides and implementations of the virtual and interface methods they call) to find which public service methods
 /// can reach a data change — EF's <c>SaveChanges</c>, <c>ExecuteSql*</c>, <c>ExecuteUpdate/Delete</c>, a command's
 /// <c>ExecuteNonQuery</c>, or a changing <c>UserManager</c>/<c>RoleManager</c> call — along a path on which no method
-/// calls <see cref="CurrentUserExtensions.RequireRoleAsync"/>. A method that checks the role itself, or only reaches
+/// calls an access check (<see cref="CurrentUserExtensions.RequireRoleAsync"/> or another <see cref="AccessCheckAttribute"/> method). A method that checks the role itself, or only reaches
 /// data changes through methods that do, passes; so does one marked <see cref="SystemOperationAttribute"/>.
 /// </summary>
 public sealed class RoleCheckAnalyzer
@@ -32,7 +32,6 @@ public sealed class RoleCheckAnalyzer
     private static readonly string[] ChangingIdentityPrefixes =
         ["Create", "Update", "Delete", "Add", "Remove", "Set", "Reset", "Change", "Confirm", "AccessFailed", "Replace"];
 
-    private static readonly MethodInfo RoleCheck = typeof(CurrentUserExtensions).GetMethod(nameof(CurrentUserExtensions.RequireRoleAsync))!;
 
     private readonly Assembly _assembly;
     private readonly Type[] _types;
@@ -142,7 +141,10 @@ public sealed class RoleCheckAnalyzer
     }
 
     private bool CallsRoleCheck(MethodBase method)
-        => OwnBodies(method).SelectMany(ReadCalls).Any(c => c is MethodInfo mi && (mi.IsGenericMethod ? mi.GetGenericMethodDefinition() : mi) == RoleCheck);
+        => OwnBodies(method).SelectMany(ReadCalls).Any(c => c is MethodInfo mi && IsAccessCheck(mi.IsGenericMethod ? mi.GetGenericMethodDefinition() : mi));
+
+    /// <summary>A role or scope check: a method marked <see cref="AccessCheckAttribute"/> (RequireRoleAsync and the API's scope checks).</summary>
+    public static bool IsAccessCheck(MethodInfo method) => method.IsDefined(typeof(AccessCheckAttribute), false);
 
     private static string? SinkName(MethodBase callee)
     {

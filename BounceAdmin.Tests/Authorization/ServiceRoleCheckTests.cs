@@ -50,6 +50,25 @@ public sealed class ServiceRoleCheckTests(ITestOutputHelper output)
             "or mark a method no user can call with [SystemOperation(reason)]):\n" + string.Join("\n", violations));
     }
 
+    /// <summary>Every method the analyzer counts as a check really refuses a caller who is not signed in.</summary>
+    [Fact]
+    public async Task EveryAccessCheckRefusesAnAnonymousCaller()
+    {
+        var checks = App.GetTypes().SelectMany(t => t.GetMethods(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            .Where(RoleCheckAnalyzer.IsAccessCheck).ToList();
+        Assert.Contains(checks, m => m.Name == nameof(CurrentUserExtensions.RequireRoleAsync));
+        Assert.True(checks.Count >= 2, "the API's scope checks are access checks too");
+
+        var anonymous = new FixedCurrentUser(new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity()));
+        foreach (var check in checks)
+        {
+            output.WriteLine($"access check: {check.DeclaringType!.Name}.{check.Name}");
+            var args = check.GetParameters().Select(p => p.ParameterType == typeof(ICurrentUser) ? anonymous
+                : p.ParameterType == typeof(string[]) ? new[] { Roles.Admin } : (object)Roles.Admin).ToArray();
+            await Assert.ThrowsAsync<ForbiddenException>(() => (Task)check.Invoke(null, args)!);
+        }
+    }
+
     [Fact]
     public void TheListFindsTheKnownDataChangingMethods()
     {

@@ -54,6 +54,7 @@ public sealed class FixedCurrentUser(ClaimsPrincipal principal) : ICurrentUser
 public static class CurrentUserExtensions
 {
     /// <summary>Returns the caller's name if they are signed in and hold one of <paramref name="roles"/>; throws otherwise.</summary>
+    [BounceAdmin.Identity.AccessCheck]
     public static async Task<string> RequireRoleAsync(this ICurrentUser currentUser, params string[] roles)
     {
         var user = await currentUser.GetPrincipalAsync();

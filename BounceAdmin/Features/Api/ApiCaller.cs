@@ -35,6 +35,7 @@ public static class ApiCaller
     /// For a service: the caller's name when it is an API key with <paramref name="scope"/>; throws
     /// <see cref="ForbiddenException"/> otherwise. The service checks this itself, whatever the endpoint's policy.
     /// </summary>
+    [BounceAdmin.Identity.AccessCheck]
     public static async Task<string> RequireScopeAsync(this ICurrentUser currentUser, string scope)
     {
         var user = await currentUser.GetPrincipalAsync();
@@ -47,6 +48,7 @@ public static class ApiCaller
     /// For a service open to staff and to API keys alike (e.g. the suppression export): the caller's name when it is an
     /// API key with <paramref name="scope"/> or a signed-in user with one of <paramref name="roles"/>; throws otherwise.
     /// </summary>
+    [BounceAdmin.Identity.AccessCheck]
     public static async Task<string> RequireScopeOrRoleAsync(this ICurrentUser currentUser, string scope, string roles)
     {
         var user = await currentUser.GetPrincipalAsync();

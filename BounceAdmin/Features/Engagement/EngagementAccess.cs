@@ -13,6 +13,7 @@ public static class EngagementAccess
 {
     /// <summary>Returns the name to audit the caller's writes under, or throws when the caller may not.</summary>
     /// <exception cref="ForbiddenException">Not signed in, or without the scope (and not an Admin).</exception>
+    [BounceAdmin.Identity.AccessCheck]
     public static async Task<string> RequireWriteAsync(this ICurrentUser caller, params string[] scopes)
     {
         ArgumentNullException.ThrowIfNull(caller);
