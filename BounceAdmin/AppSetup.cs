@@ -157,6 +157,7 @@ public static class AppSetup
             {
                 // The Development-only API reference page bundles inline scripts and styles.
                 o.ForPath("/scalar", SecurityHeaders.ApiReferencePolicy);
+                o.DefaultPolicy = SecurityHeaders.DevelopmentPolicy;
             }
         });
         if (!app.Environment.IsDevelopment())

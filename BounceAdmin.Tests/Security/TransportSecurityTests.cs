@@ -23,7 +23,7 @@ public sealed class TransportSecurityTests(ProductionBounceAdminFactory app) : I
         var csp = string.Join(" ", response.Headers.GetValues("Content-Security-Policy"));
         Assert.Contains("frame-ancestors 'none'", csp);
         Assert.Contains("default-src 'self'", csp);
-        Assert.Matches("script-src 'self' 'nonce-[A-Za-z0-9+/=]{24}'", csp);
+        Assert.Matches("script-src 'self' 'nonce-[0-9A-F]{32}';", csp);
         Assert.DoesNotContain("unsafe-eval", csp);
         Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
         Assert.Equal("same-origin", response.Headers.GetValues("Referrer-Policy").Single());
@@ -110,4 +110,28 @@ public sealed class TransportSecurityTests(ProductionBounceAdminFactory app) : I
 
     private static List<SetCookieHeaderValue> SetCookies(HttpResponseMessage response)
         => response.Headers.TryGetValues("Set-Cookie", out var values) ? SetCookieHeaderValue.ParseList(values.ToList()).ToList() : [];
+}
+
+/// <summary>The policy is one piece, adjustable per path: a path's own policy wins, others get the default.</summary>
+public sealed class SecurityHeadersOptionsTests
+{
+    [Fact]
+    public void APathPolicyAppliesBelowItsPrefixOnly()
+    {
+        var options = new BounceAdmin.Security.SecurityHeadersOptions().ForPath("/scalar", BounceAdmin.Security.SecurityHeaders.ApiReferencePolicy);
+
+        Assert.Contains("'unsafe-inline'", options.PolicyFor("/scalar/v1")("n").Split("style-src")[0]);
+        Assert.DoesNotContain("'unsafe-inline'", options.PolicyFor("/scalarish")("n").Split("style-src")[0]);
+        Assert.Contains("'nonce-n'", options.PolicyFor("/people")("n"));
+        Assert.All(new[] { "/scalar", "/people" }, p => Assert.Contains("frame-ancestors 'none'", options.PolicyFor(p)("n")));
+    }
+
+    [Fact]
+    public void DevelopmentAddsOnlyTheLocalHotReloadSocket()
+    {
+        var dev = BounceAdmin.Security.SecurityHeaders.DevelopmentPolicy("n");
+
+        Assert.Contains("connect-src 'self' ws://localhost:* wss://localhost:*;", dev);
+        Assert.Equal(BounceAdmin.Security.SecurityHeaders.AppPolicy("n"), dev.Replace(" ws://localhost:* wss://localhost:*", "", StringComparison.Ordinal));
+    }
 }
