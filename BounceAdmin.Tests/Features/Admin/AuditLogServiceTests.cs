@@ -108,4 +108,49 @@ public sealed class AuditLogServiceTests : IAsyncLifetime
         Assert.DoesNotContain("bob@beta.example", text);
         Assert.Equal(2, text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length - 1);
     }
+
+    /// <summary>Issue 14.8: the export streams into the caller's stream (here one that can neither seek nor tell its length) and writes the same CSV.</summary>
+    [Fact]
+    public async Task ExportsCsvIntoAStreamAsTheRowsAreRead()
+    {
+        using var sink = new WriteOnlyStream();
+
+        await Service.ExportCsvAsync(new AuditFilter(), sink);
+
+        Assert.Equal(await Service.ExportCsvAsync(new AuditFilter()), sink.Written.ToArray());
+        Assert.True(sink.Writes >= 1);
+    }
+
+    private sealed class WriteOnlyStream : Stream
+    {
+        public MemoryStream Written { get; } = new();
+
+        public int Writes { get; private set; }
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            Writes++;
+            Written.Write(buffer, offset, count);
+        }
+    }
 }

@@ -146,4 +146,43 @@ public sealed class EmailPerformanceExportTests : IDisposable
             .Select(r => r.Elements<Cell>().Select(c => c.InlineString?.InnerText ?? c.CellValue?.Text ?? "").ToList())
             .ToList();
     }
+
+    /// <summary>Issue 14.8: the workbook writer streams rows into the caller's file; 50,000 rows come out whole and in order.</summary>
+    [Fact]
+    public void TheWorkbookWriterStreamsManyRowsIntoAFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"bounceadmin-export-{Guid.NewGuid():N}.xlsx");
+        try
+        {
+            var rows = Enumerable.Range(1, 50_000).Select(i => new object?[] { i, $"person{i}@example.com", i == 7 ? "=cmd|' /C calc'!A0" : "text", 1.5 });
+            using (var file = File.Create(path))
+            {
+                EmailPerformanceExport.WriteXlsx(file, "People", ["Id", "Email", "Note", "Share"], rows);
+            }
+
+            using var document = SpreadsheetDocument.Open(path, false);
+            var sheet = document.WorkbookPart!.WorksheetParts.Single().Worksheet;
+            var all = sheet.Descendants<Row>().ToList();
+            Assert.Equal(50_001, all.Count);
+            Assert.Equal("person50000@example.com", all[^1].Elements<Cell>().ElementAt(1).InnerText);
+            var formula = all[7].Elements<Cell>().ElementAt(2);
+            Assert.Equal(CellValues.InlineString, formula.DataType!.Value);
+            Assert.Empty(sheet.Descendants<CellFormula>());
+            Assert.Equal("People", document.WorkbookPart.Workbook.Descendants<Sheet>().Single().Name!.Value);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void TheCsvWriterWritesIntoTheCallersStream()
+    {
+        using var stream = new MemoryStream();
+
+        EmailPerformanceExport.WriteCsv(stream, ["A", "B"], [["=1+1", 2], ["x", null]]);
+
+        Assert.Equal("A,B\r\n\"'=1+1\",2\r\nx,\r\n", Encoding.UTF8.GetString(stream.ToArray()));
+    }
 }

@@ -20,4 +20,12 @@ public static class FileDownloads
         using var stream = new DotNetStreamReference(new MemoryStream(content, writable: false));
         await js.InvokeVoidAsync(JsFunction, fileName, contentType, stream);
     }
+
+    /// <summary>Offers <paramref name="content"/> (read from its current position, e.g. a temporary file) to the user as the file <paramref name="fileName"/>; the browser pulls it in chunks.</summary>
+    public static async Task DownloadAsync(IJSRuntime js, string fileName, string contentType, Stream content)
+    {
+        ArgumentNullException.ThrowIfNull(js);
+        using var stream = new DotNetStreamReference(content, leaveOpen: true);
+        await js.InvokeVoidAsync(JsFunction, fileName, contentType, stream);
+    }
 }

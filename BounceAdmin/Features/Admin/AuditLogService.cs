@@ -64,16 +64,26 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory, I
     /// </summary>
     public async Task<byte[]> ExportCsvAsync(AuditFilter filter, CancellationToken ct = default)
     {
+        using var buffer = new MemoryStream();
+        await ExportCsvAsync(filter, buffer, ct);
+        return buffer.ToArray();
+    }
+
+    /// <summary>
+    /// The same CSV written to <paramref name="output"/> as the rows are read (issue 14: the rows stream from the
+    /// database through the writer; none are collected first). The page writes it to a temporary file and streams that
+    /// to the browser.
+    /// </summary>
+    public async Task ExportCsvAsync(AuditFilter filter, Stream output, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         await currentUser.RequireRoleAsync(Roles.Admin);
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var rows = await Query(db, filter).Take(MaxExportRows).ToListAsync(ct);
-
         var options = new CsvWriterOptions { Injection = CsvInjection.Escape, WriteByteOrderMark = true };
-        using var buffer = new MemoryStream();
-        await using (var csv = CsvWriter.Create(buffer, options, leaveOpen: true))
+        await using (var csv = CsvWriter.Create(output, options, leaveOpen: true))
         {
             csv.WriteRecord(["At (UTC)", "Person id", "Person email", "Actor", "Field", "Old value", "New value", "Reason", "Bounce event id", "Batch id"]);
-            foreach (var r in rows)
+            await foreach (var r in Query(db, filter).Take(MaxExportRows).AsNoTracking().AsAsyncEnumerable().WithCancellation(ct))
             {
                 csv.WriteRecord(
                 [
@@ -92,8 +102,6 @@ public sealed class AuditLogService(IDbContextFactory<AppDbContext> dbFactory, I
 
             await csv.FlushAsync(ct);
         }
-
-        return buffer.ToArray();
     }
 
     /// <summary>The field labels that occur in the log, for the filter's choices.</summary>
