@@ -6,10 +6,10 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BounceAdmin.Cli;
 
-/// <summary>The command-line verbs: <c>classify</c>, <c>ingest</c>, <c>user add</c>, <c>bench</c>.</summary>
+/// <summary>The command-line verbs: <c>classify</c>, <c>ingest</c>, <c>user add</c>, <c>bench</c>, <c>import people</c>.</summary>
 public static class CommandLine
 {
-    private static readonly string[] Verbs = ["classify", "ingest", "user", "bench", "help", "--help"];
+    private static readonly string[] Verbs = ["classify", "ingest", "user", "bench", "import", "help", "--help"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Verbs.Contains(args[0]);
 
@@ -23,6 +23,7 @@ public static class CommandLine
                 "classify" => NativeClassify.TryRun(args[1..]) ?? await ClassifyCommand.RunAsync(args[1..]),
                 "ingest" => await IngestCommand.RunAsync(args[1..]),
                 "bench" => await BenchCommand.RunAsync(args[1..]),
+                "import" => await ImportCommand.RunAsync(args[1..]),
                 _ => Usage(),
             };
         }
@@ -45,6 +46,8 @@ public static class CommandLine
               (no command)                       start the web app
               classify PATH...                   print the classification of .eml files, folders or mbox files as JSON Lines
               ingest PATH...                     classify and apply bounces to people
+              import people FILE [--dry-run] [--name NAME] [--clear-invalid --reason TEXT]
+                                                 import people from a .csv or .xlsx file (JSON summary last)
               user add --email ADDRESS --role Marketer|Manager|Admin
                                                  create a user (password from BOUNCEADMIN_PASSWORD or asked for)
               bench [--people N] [--emails N] [--sends N] [--bounces N] [--db PATH]

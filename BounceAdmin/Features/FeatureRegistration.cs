@@ -3,6 +3,7 @@ using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Features.Bounces;
 using BounceAdmin.Features.Bounces.Webhooks;
 using BounceAdmin.Features.Health;
+using BounceAdmin.Features.Import;
 using BounceAdmin.Features.People;
 using BounceAdmin.Features.Reports;
 
@@ -18,6 +19,7 @@ public static class FeatureRegistration
         services.AddReports();
         services.AddBounceHealth();
         services.AddAdmin();
+        services.AddImport();
         services.AddScoped<BounceAdmin.Features.DemoData.DemoDataSeeder>();
         return services;
     }
