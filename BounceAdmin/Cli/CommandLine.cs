@@ -54,6 +54,7 @@ public static class CommandLine
                                                  build a synthetic database and measure the app's queries
               bench classify [--corpus DIR] [--copies N] [--rounds N] [--no-sisimai]
                                                  time classify against Perl Sisimai over a repeated corpus
+              bench import [--people N]          time the people import of a generated CSV (N rows)
             """);
         return 2;
     }

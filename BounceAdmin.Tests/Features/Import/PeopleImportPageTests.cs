@@ -5,6 +5,7 @@ using BounceAdmin.Tests.TestInfrastructure;
 using Bunit;
 using Microsoft.AspNetCore.Components.Forms;
 using MudBlazor;
+using MudBlazor.Extensions;
 
 namespace BounceAdmin.Tests.Features.Import;
 
@@ -25,7 +26,7 @@ public sealed class PeopleImportPageTests : BunitTestBase
         cut.WaitForAssertion(() => Assert.Contains("separator ';'", cut.Find("[data-testid=import-file]").TextContent));
         Assert.Contains("Lead Score", cut.Find("[data-testid=import-mapping]").TextContent);
         Assert.Equal([ImportField.Email, ImportField.FirstName, ImportField.Ignore],
-            cut.FindComponents<MudSelect<ImportField>>().Select(s => s.Instance.Value));
+            cut.FindComponents<MudSelect<ImportField>>().Select(s => s.Instance.GetState(x => x.Value)));
 
         cut.Find("button[data-testid=import-preview]").Click();
         cut.WaitForAssertion(() => Assert.Contains("1 rejected", cut.Find("[data-testid=import-counts]").TextContent));
