@@ -55,7 +55,9 @@ public sealed class ImportJourneys(BrowserFixture browser)
 
         // They are on /people.
         await page.GetByTestId("import-see-people").ClickAsync();
-        await page.GetByTestId("people-search").Locator("input").FillAsync($"ada.{tag}@");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/people$"));
+        await Expect(page.GetByTestId("person-link").First).ToBeVisibleAsync();
+        await page.GetByLabel("Search people").FillAsync($"ada.{tag}@");
         await Expect(page.GetByTestId("person-link").Filter(new() { HasText = ada })).ToBeVisibleAsync();
 
         // A hard bounce for Ada, uploaded on the Bounces page, is applied to her, not left unmatched.
