@@ -12,6 +12,7 @@ public static class AppPages
         ("/", Identity.Roles.Anyone),
         ("/people", Identity.Roles.Anyone),
         ("/people/1", Identity.Roles.Anyone),
+        ("/people/import", Identity.Roles.Admin),
         ("/bounces", Identity.Roles.Anyone),
         ("/bounces/quarantine", Identity.Roles.Admin),
         ("/reports/bounce-health", Identity.Roles.ReportReaders),

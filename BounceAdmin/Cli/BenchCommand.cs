@@ -6,7 +6,8 @@ namespace BounceAdmin.Cli;
 /// <c>bench [--people N] [--emails N] [--sends N] [--bounces N] [--db PATH] [--apply N] [--reps N] [--seed N] [--reuse]</c>:
 /// builds a synthetic database and measures the app's queries against it (issue 4).
 /// <c>bench classify [--corpus DIR] [--copies N] [--rounds N] [--no-sisimai] [--no-idle-wait]</c>: times <c>classify</c>
-/// against Perl Sisimai over a repeated corpus (issue 3). The last line printed is one JSON object.
+/// against Perl Sisimai over a repeated corpus (issue 3). <c>bench import [--people N]</c>: only the people import (issue 12).
+/// The last line printed is one JSON object.
 /// </summary>
 public static class BenchCommand
 {
@@ -27,6 +28,23 @@ public static class BenchCommand
             {
                 throw new CommandException(ex.Message, ex);
             }
+        }
+
+        if (args is ["import", ..])
+        {
+            // Only the import scenario (issue 12), without building the query dataset: bench import [--people N] [--seed N].
+            BenchOptions importOptions;
+            try
+            {
+                importOptions = BenchOptions.Parse(args[1..]);
+            }
+            catch (ArgumentException ex)
+            {
+                throw new UsageException(ex.Message + Environment.NewLine + "Usage: bench import [--people N] [--seed N]");
+            }
+
+            await BenchRunner.RunImportOnlyAsync(importOptions, output ?? Console.Out, ct);
+            return 0;
         }
 
         BenchOptions options;

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 
 namespace BounceAdmin.Cli;
 
-/// <summary>The command-line verbs: <c>classify</c>, <c>ingest</c>, <c>user add</c>, <c>bench</c>.</summary>
+/// <summary>The command-line verbs: <c>classify</c>, <c>ingest</c>, <c>user add</c>, <c>bench</c>, <c>import people</c>.</summary>
 public static class CommandLine
 {
     private static readonly string[] Verbs = ["classify", "ingest", "user", "apikey", "bench", "import", "help", "--help"];
@@ -24,7 +24,7 @@ public static class CommandLine
                 "classify" => NativeClassify.TryRun(args[1..]) ?? await ClassifyCommand.RunAsync(args[1..]),
                 "ingest" => await IngestCommand.RunAsync(args[1..]),
                 "bench" => await BenchCommand.RunAsync(args[1..]),
-                "import" when args.Length > 1 && args[1] == "sends" => await ImportSendsCommand.RunAsync(args[2..]), // sends-events; the lead moves this under the import verb
+                "import" => await ImportCommand.RunAsync(args[1..]),
                 _ => Usage(),
             };
         }
@@ -47,6 +47,8 @@ public static class CommandLine
               (no command)                       start the web app
               classify PATH...                   print the classification of .eml files, folders or mbox files as JSON Lines
               ingest PATH...                     classify and apply bounces to people
+              import people FILE [--dry-run] [--name NAME] [--clear-invalid --reason TEXT]
+                                                 import people from a .csv or .xlsx file (JSON summary last)
               user add --email ADDRESS --role Marketer|Manager|Admin
                                                  create a user (password from BOUNCEADMIN_PASSWORD or asked for)
               apikey add --name NAME --scope SCOPE [--scope SCOPE] [--expires YYYY-MM-DD|TIME|Nd]
@@ -58,6 +60,7 @@ public static class CommandLine
                                                  load a history of sends from CSV (prints a JSON summary)
               bench classify [--corpus DIR] [--copies N] [--rounds N] [--no-sisimai]
                                                  time classify against Perl Sisimai over a repeated corpus
+              bench import [--people N]          time the people import of a generated CSV (N rows)
             """);
         return 2;
     }

@@ -5,6 +5,7 @@ using BounceAdmin.Features.Bounces;
 using BounceAdmin.Features.Bounces.Webhooks;
 using BounceAdmin.Features.Engagement;
 using BounceAdmin.Features.Health;
+using BounceAdmin.Features.Import;
 using BounceAdmin.Features.People;
 using BounceAdmin.Features.Reports;
 
@@ -22,6 +23,7 @@ public static class FeatureRegistration
         services.AddAdmin();
         services.AddApi();
         services.AddEngagement();
+        services.AddImport();
         services.AddScoped<BounceAdmin.Features.DemoData.DemoDataSeeder>();
         return services;
     }

@@ -1,7 +1,7 @@
 namespace BounceAdmin.Data.Entities;
 
 /// <summary>A person of the marketing database, with the five bounce fields of SPEC §2 as explicit columns.</summary>
-public sealed class Person
+public sealed partial class Person
 {
     public int Id { get; set; }
 
