@@ -46,10 +46,14 @@ public sealed class SendsService(IDbContextFactory<AppDbContext> dbFactory, ICur
         var now = clock.GetUtcNow().UtcDateTime;
         await using var db = await dbFactory.CreateDbContextAsync(ct);
         await db.Database.OpenConnectionAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        // A batch touches about 10,000 random places of each Sends index: a 64 MiB page cache instead of SQLite's 2 MiB
+        // keeps their upper levels in memory for the batch (as the bounce-apply session does), restored afterwards.
+        Pragma(connection, "PRAGMA cache_size = -65536;");
         try
         {
             await using var tx = await db.Database.BeginTransactionAsync(ct);
-            using var sql = new PreparedCommands((SqliteConnection)db.Database.GetDbConnection())
+            using var sql = new PreparedCommands(connection)
             {
                 Transaction = (SqliteTransaction)tx.GetDbTransaction(),
             };
@@ -131,7 +135,20 @@ public sealed class SendsService(IDbContextFactory<AppDbContext> dbFactory, ICur
             if (created > 0)
             {
                 // The report's aggregates for every send of this batch (all above `before`), set-based.
-                sql.Execute(AttributedFlagsSql, ("@before", before));
+                var attributed = new List<(long Id, long Flags)>();
+                using (var r = sql.Reader(AttributedFlagsSql, ("@before", before)))
+                {
+                    while (r.Read())
+                    {
+                        attributed.Add((r.GetInt64(0), r.GetInt64(1)));
+                    }
+                }
+
+                foreach (var (id, flags) in attributed)
+                {
+                    sql.Execute("UPDATE Sends SET ReportFlags = @flags WHERE Id = @id", ("@flags", flags), ("@id", id));
+                }
+
                 sql.Execute(AddDaysSql, ("@before", before));
                 sql.Execute(AddRepeatsSql, ("@before", before));
             }
@@ -141,8 +158,16 @@ public sealed class SendsService(IDbContextFactory<AppDbContext> dbFactory, ICur
         }
         finally
         {
+            Pragma(connection, "PRAGMA cache_size = -2000;");
             await db.Database.CloseConnectionAsync();
         }
+    }
+
+    private static void Pragma(SqliteConnection connection, string pragma)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = pragma;
+        command.ExecuteNonQuery();
     }
 
     /// <summary>A send checked and normalised: trimmed ids, lower-case recipient, UTC time.</summary>
@@ -224,12 +249,16 @@ public sealed class SendsService(IDbContextFactory<AppDbContext> dbFactory, ICur
         """;
 
     /// <summary>
-    /// A new send can have no events or bounces of its own yet; it only inherits applied bounces without a send of its
-    /// person and email at or after it (the report's attribution), so only sends whose person has bounces are re-read.
+    /// A new send can have no events or bounces of its own yet; it only inherits bounces without a send of its person
+    /// and email (the report's attribution), so only those sends are re-read, and only the ones with flags are written
+    /// (writing an unchanged ReportFlags would still rewrite the send's index entries).
     /// </summary>
     private static readonly string AttributedFlagsSql = $"""
-        UPDATE Sends AS s SET ReportFlags = {EmailStats.FlagsSql}
-        WHERE s.Id > @before AND EXISTS (SELECT 1 FROM BounceEvents b WHERE b.PersonId = s.PersonId)
+        SELECT Id, f FROM (
+            SELECT s.Id AS Id, {EmailStats.FlagsSql} AS f FROM Sends s
+            WHERE s.Id > @before
+              AND EXISTS (SELECT 1 FROM BounceEvents b WHERE b.PersonId = s.PersonId AND b.SendId IS NULL AND b.EmailId = s.EmailId))
+        WHERE f <> 0
         """;
 
     private static readonly string AddDaysSql = $"""
