@@ -203,4 +203,34 @@ public sealed class EngagementEndpointsTests(ApiTestFactory app)
         Assert.Equal(ApiCaller.NamePrefix + created.Row.Name, audit.Actor);
         Assert.Equal(3, await db.EmailEvents.CountAsync(e => e.PersonId == person.Id));
     }
+
+    [Fact]
+    public async Task A_bounce_through_the_generic_webhook_is_matched_to_the_send_posted_through_the_api()
+    {
+        var person = await app.AddPersonAsync($"api-{Guid.NewGuid():N}@example.com");
+        var x = Guid.NewGuid().ToString("N");
+        using var client = app.ApiClient(await KeyAsync(ApiScopes.EventsWrite));
+        using var posted = await client.PostAsync("/api/v1/sends", Json(SendsBody("API email " + x, (person.Email!, x))));
+        var sendId = (await BodyAsync(posted)).GetProperty("items")[0].GetProperty("sendId").GetInt64();
+        using var webhook = app.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/generic")
+        {
+            Content = Json(JsonSerializer.Serialize(new[]
+            {
+                new { id = "mta-" + x, recipient = person.Email, occurredAt = "2026-11-27T08:10:00Z", status = "5.1.1", replyCode = 550,
+                    action = "failed", diagnostic = "550 5.1.1 user unknown", messageId = $"<{x}@mta.example>" },
+            })),
+        };
+        request.Headers.Authorization = new("Bearer", "demo-generic-token");
+
+        using var response = await webhook.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var db = await DbAsync();
+        var bounce = await db.BounceEvents.SingleAsync(b => b.PersonId == person.Id);
+        Assert.Equal((sendId, BounceAdmin.Data.Entities.BounceOutcome.Applied), (bounce.SendId!.Value, bounce.Outcome));
+        var send = await db.Sends.SingleAsync(s => s.Id == sendId);
+        Assert.Equal((int)BounceAdmin.Data.Entities.SendReportFlags.HardBounced, send.ReportFlags);
+        Assert.True((await db.People.SingleAsync(p => p.Id == person.Id)).EmailInvalid);
+    }
 }

@@ -134,6 +134,15 @@ public sealed class MailabilityServiceTests : IDisposable
     [InlineData("ann@@example.com", false, "")]
     [InlineData("ann example@example.com", false, "")]
     [InlineData("ann@example..com", false, "")]
+    [InlineData("o'brien+tag@sub.example.co.uk", true, "o'brien+tag@sub.example.co.uk")]
+    [InlineData("\"john doe\"@example.com", true, "\"john doe\"@example.com")]
+    [InlineData("jörg@bücher.example", true, "jörg@bücher.example")]
+    [InlineData(".ann@example.com", false, "")]
+    [InlineData("ann.@example.com", false, "")]
+    [InlineData("an..n@example.com", false, "")]
+    [InlineData("ann@-example.com", false, "")]
+    [InlineData("ann@exa_mple.com", false, "")]
+    [InlineData("ann(comment)@example.com", false, "")]
     [InlineData(null, false, "")]
     public void AddressesAreCheckedAndNormalised(string? raw, bool ok, string normalized)
     {

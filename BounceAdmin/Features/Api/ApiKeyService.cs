@@ -122,7 +122,18 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, ICu
             ExpiresAt = expiresAt?.ToUniversalTime(),
         };
         db.ApiKeys.Add(entity);
-        await db.SaveChangesAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException) when (!ct.IsCancellationRequested)
+        {
+            // Another Admin created a key of that name a moment ago (the unique index said so), or the write failed.
+            throw await NameTakenAsync(name, ct)
+                ? new ArgumentException($"There is already a key named \"{name}\".")
+                : new InvalidOperationException("The key could not be saved; try again.");
+        }
+
         logger.LogInformation("Audit: {Actor} created API key {Name} ({PublicId}) with scopes {Scopes}, expiring {ExpiresAt}",
             actor, name, publicId, entity.Scopes, entity.ExpiresAt?.ToString("O") ?? "never");
         return new CreatedApiKey(ToRow(entity), key);
@@ -183,6 +194,12 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, ICu
         }
 
         return new(key, null);
+    }
+
+    private async Task<bool> NameTakenAsync(string name, CancellationToken ct)
+    {
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        return await db.ApiKeys.AnyAsync(k => k.Name == name, ct);
     }
 
     public static IReadOnlyList<string> ScopesOf(ApiKey key) => key.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries);

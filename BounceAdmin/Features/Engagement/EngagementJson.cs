@@ -98,7 +98,6 @@ public static class EngagementJson
         }
 
         // The service checks the rest (addresses, ids, emails) and names the items the same way.
-        _ = SendsService.NormalizeOrThrow(records);
         return (records, request.CreatePeople);
     }
 

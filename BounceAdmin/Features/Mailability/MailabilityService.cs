@@ -3,6 +3,7 @@ using BounceAdmin.Data;
 using BounceAdmin.Features.Api;
 using BounceAdmin.Features.People;
 using BounceAdmin.Identity;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
 namespace BounceAdmin.Features.Mailability;
@@ -20,6 +21,9 @@ public sealed class MailabilityService(IDbContextFactory<AppDbContext> dbFactory
 
     /// <summary>Addresses looked up per query (an IN list of this many parameters on the unique EmailNormalized index).</summary>
     private const int LookupChunk = 1_000;
+
+    /// <summary>How much of the database file the batch lookup maps into memory (address space; pages are the OS cache's).</summary>
+    private const long MemoryMapBytes = 1L << 30;
 
     public const string UnknownReason = "unknown";
     public const string InvalidAddressReason = "invalidAddress";
@@ -95,21 +99,7 @@ public sealed class MailabilityService(IDbContextFactory<AppDbContext> dbFactory
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
-        var found = new Dictionary<string, PersonStatus>(wanted.Count, StringComparer.Ordinal);
-        await using (var db = await dbFactory.CreateDbContextAsync(ct))
-        {
-            foreach (var chunk in wanted.Chunk(LookupChunk))
-            {
-                var rows = await db.People.AsNoTracking()
-                    .Where(p => chunk.Contains(p.EmailNormalized))
-                    .Select(p => new { p.EmailNormalized, p.Email, p.Blocklisted, p.EmailInvalid, p.MarketingSuspended, p.Unsubscribed, p.EmailSuspendedAt })
-                    .ToListAsync(ct);
-                foreach (var r in rows)
-                {
-                    found[r.EmailNormalized!] = PersonStatus.Of(r.Email, r.Blocklisted, r.EmailInvalid, r.MarketingSuspended, r.Unsubscribed, r.EmailSuspendedAt, now);
-                }
-            }
-        }
+        var found = await LookUpAsync(wanted, now, ct);
 
         var results = new List<MailabilityAnswer>(addresses.Count);
         int mailable = 0, notMailable = 0, unknown = 0, invalid = 0;
@@ -134,6 +124,73 @@ public sealed class MailabilityService(IDbContextFactory<AppDbContext> dbFactory
         }
 
         return new MailabilityResponse(results, new MailabilityCounts(mailable, notMailable, unknown, invalid));
+    }
+
+    /// <summary>
+    /// The stored flags of every wanted address that somebody has, as <see cref="PersonStatus"/>. The hot path of the
+    /// batch call, so it skips LINQ: one prepared <c>IN</c> list of <see cref="LookupChunk"/> parameters re-bound per
+    /// chunk, addresses in sorted order (neighbouring lookups share index pages), and the file memory-mapped for this
+    /// connection (reads without a system call each; SQLite's WAL mode allows it). Measured by <c>bench</c>.
+    /// </summary>
+    private async Task<Dictionary<string, PersonStatus>> LookUpAsync(HashSet<string> wanted, DateTime now, CancellationToken ct)
+    {
+        var found = new Dictionary<string, PersonStatus>(wanted.Count, StringComparer.Ordinal);
+        if (wanted.Count == 0)
+        {
+            return found;
+        }
+
+        var sorted = wanted.ToArray();
+        Array.Sort(sorted, StringComparer.Ordinal);
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var connection = (SqliteConnection)db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        await using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = $"PRAGMA mmap_size = {MemoryMapBytes}";
+            await pragma.ExecuteNonQueryAsync(ct);
+        }
+
+        SqliteCommand? command = null;
+        try
+        {
+            foreach (var chunk in sorted.Chunk(LookupChunk))
+            {
+                if (command is null || command.Parameters.Count != chunk.Length)
+                {
+                    if (command is not null) await command.DisposeAsync();
+                    command = connection.CreateCommand();
+                    var names = Enumerable.Range(0, chunk.Length).Select(i => "$a" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToList();
+                    command.CommandText = "SELECT EmailNormalized, Email, Blocklisted, EmailInvalid, MarketingSuspended, Unsubscribed, EmailSuspendedAt "
+                        + $"FROM People WHERE EmailNormalized IN ({string.Join(',', names)})";
+                    foreach (var name in names)
+                    {
+                        command.Parameters.Add(new SqliteParameter { ParameterName = name });
+                    }
+
+                    command.Prepare();
+                }
+
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    command.Parameters[i].Value = chunk[i];
+                }
+
+                await using var r = await command.ExecuteReaderAsync(ct);
+                while (await r.ReadAsync(ct))
+                {
+                    DateTime? suspendedAt = r.IsDBNull(6) ? null : DateTime.SpecifyKind(r.GetDateTime(6), DateTimeKind.Utc);
+                    found[r.GetString(0)] = PersonStatus.Of(r.IsDBNull(1) ? null : r.GetString(1), r.GetBoolean(2), r.GetBoolean(3),
+                        r.GetBoolean(4), r.GetBoolean(5), suspendedAt, now);
+                }
+            }
+        }
+        finally
+        {
+            if (command is not null) await command.DisposeAsync();
+        }
+
+        return found;
     }
 
     /// <summary>

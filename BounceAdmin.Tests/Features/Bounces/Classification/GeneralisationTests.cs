@@ -250,6 +250,17 @@ public class GeneralisationTests
         Assert.Equal(reason, decision.Reason);
     }
 
+    [Theory]
+    [InlineData("554 system error", "Your message was refused: the sending IP 192.0.2.1 is on the Spamhaus blocklist.", "blocked")]
+    [InlineData("550 mailer error", "The recipient's mailbox is full and cannot accept messages now.", "mailboxfull")]
+    [InlineData("554 system error", "Please contact the postmaster.", "systemerror")]
+    public void Generic_diagnostic_wording_yields_to_a_specific_cause_in_the_bounce_text(string diagnostic, string context, string reason)
+    {
+        var decision = ReasonRules.Decide("5.0.0", ReasonRules.FindReplyCode(diagnostic), diagnostic, "failed", context);
+
+        Assert.Equal(reason, decision.Reason);
+    }
+
     [Fact]
     public void An_x_unix_diagnostic_with_a_full_mailbox_is_mailboxfull()
     {

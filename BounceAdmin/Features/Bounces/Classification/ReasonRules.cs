@@ -689,10 +689,25 @@ public static partial class ReasonRules
         }
 
         // The rest of the bounce is read only when the recipient's own status and diagnostic say nothing usable.
-        if (context is not null && diagnosticHits.Any() is null && (statusReason is null || loose))
+        if (context is not null && (statusReason is null || loose))
         {
-            hits = RuleHits.ForThread(1, LowerContext(context));
-            from = "bounce text";
+            var own = diagnosticHits.Any();
+            if (own is null)
+            {
+                hits = RuleHits.ForThread(1, LowerContext(context));
+                from = "bounce text";
+            }
+            else if (own.Value.Reason is "systemerror" or "mailererror")
+            {
+                // Only generic wording in the diagnostic ("system error", "mailer error"): a specific cause in the rest of the
+                // bounce (a block, a full mailbox) says more, so it is read, and used when it names one.
+                var rest = RuleHits.ForThread(1, LowerContext(context));
+                if (rest.Any() is { } other && other.Reason is not ("systemerror" or "mailererror" or "expired" or "networkerror"))
+                {
+                    hits = rest;
+                    from = "bounce text";
+                }
+            }
         }
 
         // x.4.4 "unable to route" with the MX lookup named as what failed: the domain has no mail exchanger (notaccept).
