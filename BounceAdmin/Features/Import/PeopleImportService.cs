@@ -302,6 +302,7 @@ public sealed class PeopleImportService(IDbContextFactory<AppDbContext> dbFactor
             ? Truncate($"{PersonAdminService.RequireReason(options.ClearEmailInvalidReason)} (unchecked by import of {name}, import batch {batch.Id})", PersonAdminService.MaxReasonLength)
             : "";
         var pending = new List<ImportRow>(options.BatchSize);
+        var finished = false;
         try
         {
             var more = true;
@@ -339,6 +340,8 @@ public sealed class PeopleImportService(IDbContextFactory<AppDbContext> dbFactor
 
                 progress?.Report(new ImportProgress(state.Committed, reader.Fraction, state.Committed.Rows / Math.Max(0.001, clock0.Elapsed.TotalSeconds), clock0.Elapsed));
             }
+
+            finished = true;
         }
         catch (OperationCanceledException) when (write)
         {
@@ -352,6 +355,13 @@ public sealed class PeopleImportService(IDbContextFactory<AppDbContext> dbFactor
         finally
         {
             sql.Transaction = null;
+            if (!finished && status == ImportBatchStatus.Completed)
+            {
+                // An error nobody expected is on its way up: the batch record must not say Completed.
+                status = ImportBatchStatus.Failed;
+                error = "Stopped by an unexpected error; the batches before it are saved.";
+            }
+
             if (batch is not null)
             {
                 Pragma(connection, "PRAGMA cache_size = -2000;");
