@@ -81,6 +81,30 @@ public sealed class IngestCommandTests : IDisposable
         Assert.DoesNotContain("   at ", error.ToString(), StringComparison.Ordinal);
     }
 
+    /// <summary>Issue 14.4: a zip bomb given to ingest is refused before it is expanded and listed in the quarantine with the reason.</summary>
+    [Fact]
+    public async Task AZipBombIsQuarantinedWithTheReasonInsteadOfBeingExpanded()
+    {
+        var bomb = Path.Combine(_dir, "bomb.zip");
+        using (var zip = System.IO.Compression.ZipFile.Open(bomb, System.IO.Compression.ZipArchiveMode.Create))
+        {
+            using var entry = zip.CreateEntry("m.eml", System.IO.Compression.CompressionLevel.SmallestSize).Open();
+            entry.Write(new byte[30 * 1024 * 1024]);
+        }
+
+        var summary = await RunAsync([bomb, $"--ConnectionStrings:Default=Data Source={_dbPath}", "--environment=Production"]);
+
+        Assert.Equal((1, 1, 0), (summary.GetProperty("messages").GetInt32(), summary.GetProperty("errors").GetInt32(), summary.GetProperty("bounces").GetInt32()));
+        await using var db = new SqliteConnection($"Data Source={_dbPath}");
+        await db.OpenAsync();
+        await using var read = db.CreateCommand();
+        read.CommandText = "SELECT Error, length(Content) FROM Quarantine";
+        await using var r = await read.ExecuteReaderAsync();
+        Assert.True(await r.ReadAsync());
+        Assert.Contains("zip bomb", r.GetString(0));
+        Assert.True(r.GetInt64(1) <= 1024 * 1024);
+    }
+
     private static async Task<JsonElement> RunAsync(string[] args)
     {
         var output = new StringWriter();

@@ -30,10 +30,59 @@ public static class IngestCommand
         await using var scope = app.Services.CreateAsyncScope();
         var ingest = scope.ServiceProvider.GetRequiredService<BounceIngestService>();
         var progress = Console.IsErrorRedirected ? null : new TerminalProgress(Console.Error);
-        var summary = await ingest.IngestAsync(MessageSources.FromPaths(paths), "cli", progress: progress);
+        // A file that cannot be read as messages (a damaged zip, or one refused by the zip limits of issue 14) is listed
+        // in the quarantine with the reason, like an upload's, instead of ending the run with a stack trace.
+        var unreadable = new List<(string Path, string Error)>();
+        var summary = await ingest.IngestAsync(paths.SelectMany(p => Guarded(p, unreadable)), "cli", progress: progress);
+        foreach (var (path, error) in unreadable)
+        {
+            summary.Add(await ingest.QuarantineFileAsync(path, await HeadAsync(path), "cli", error));
+            await Console.Error.WriteLineAsync($"ingest: {path} could not be read ({error}); it is listed in the quarantine");
+        }
+
         progress?.Finish();
         await stdout.WriteLineAsync(JsonSerializer.Serialize(summary, IngestJsonContext.Default.IngestSummary));
         return 0;
+    }
+
+    /// <summary>The messages of one path; a read error ends that path's messages and is noted in <paramref name="unreadable"/>.</summary>
+    private static IEnumerable<RawMessage> Guarded(string path, List<(string Path, string Error)> unreadable)
+    {
+        using var messages = MessageSources.FromPaths([path]).GetEnumerator();
+        while (true)
+        {
+            RawMessage message;
+            try
+            {
+                if (!messages.MoveNext())
+                {
+                    yield break;
+                }
+
+                message = messages.Current;
+            }
+            catch (Exception ex) when (ex is InvalidDataException or FormatException or NotSupportedException or IOException)
+            {
+                unreadable.Add((path, ex.Message));
+                yield break;
+            }
+
+            yield return message;
+        }
+    }
+
+    /// <summary>The first bytes of a file, as much as the quarantine keeps (null for a folder).</summary>
+    private static async Task<byte[]?> HeadAsync(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        await using var stream = File.OpenRead(path);
+        var head = new byte[(int)Math.Min(stream.Length, BounceIngestService.MaxQuarantinedBytes)];
+        await stream.ReadExactlyAsync(head);
+        return head;
     }
 
     /// <summary>A running count on one terminal line, every 250 messages (synchronous: it never lands after the summary).</summary>
