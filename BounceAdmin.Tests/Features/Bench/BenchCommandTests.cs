@@ -64,7 +64,7 @@ public sealed class BenchCommandTests : IDisposable
             t.Key.StartsWith("raw_", StringComparison.Ordinal) || t.Label.EndsWith("(service)", StringComparison.Ordinal),
             $"{t.Key}: '{t.Label}' is neither a service call nor the raw reference"));
         Assert.Equal(
-            ["apply", "domain_health", "mailability_10k", "person", "raw_point_read", "report", "report_drill"],
+            ["apply", "domain_health", "mailability_10k", "person", "raw_mailability_10k", "raw_point_read", "report", "report_drill"],
             result.Timings.Select(t => t.Key).Where(k => !k.StartsWith("people_", StringComparison.Ordinal)).Order(StringComparer.Ordinal));
         Assert.Equal(12, result.Timings.Count(t => t.Key.StartsWith("people_", StringComparison.Ordinal)));
         foreach (var removed in new[] { "people_cached_count_p95_ms", "report_agg_p95_ms", "domain_health_agg_p95_ms", "apply_sync_normal_rows_per_s" })

@@ -61,6 +61,61 @@ public static class MailabilityBench
         return batches;
     }
 
+    /// <summary>
+    /// The physical reference for the same work: the batch's distinct addresses, sorted, looked up with one prepared
+    /// 1,000-parameter IN list on a plain connection (memory-mapped like the service's), rows read and dropped.
+    /// </summary>
+    public static int RawLookUp(string path, string[] batch)
+    {
+        using var cn = new SqliteConnection($"Data Source={path}");
+        cn.Open();
+        using (var pragma = cn.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA mmap_size = 1073741824";
+            pragma.ExecuteNonQuery();
+        }
+
+        var sorted = batch.Select(a => a.Trim().ToLowerInvariant()).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        var rows = 0;
+        SqliteCommand? cmd = null;
+        try
+        {
+            foreach (var chunk in sorted.Chunk(1000))
+            {
+                if (cmd is null || cmd.Parameters.Count != chunk.Length)
+                {
+                    cmd?.Dispose();
+                    cmd = cn.CreateCommand();
+                    cmd.CommandText = "SELECT EmailNormalized, Email, Blocklisted, EmailInvalid, MarketingSuspended, Unsubscribed, EmailSuspendedAt FROM People WHERE EmailNormalized IN ("
+                        + string.Join(',', Enumerable.Range(0, chunk.Length).Select(i => "$a" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + ")";
+                    for (var i = 0; i < chunk.Length; i++)
+                    {
+                        cmd.Parameters.Add(new SqliteParameter { ParameterName = "$a" + i.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+                    }
+
+                    cmd.Prepare();
+                }
+
+                for (var i = 0; i < chunk.Length; i++)
+                {
+                    cmd.Parameters[i].Value = chunk[i];
+                }
+
+                using var r = cmd.ExecuteReader();
+                while (r.Read())
+                {
+                    rows++;
+                }
+            }
+        }
+        finally
+        {
+            cmd?.Dispose();
+        }
+
+        return rows;
+    }
+
     /// <summary>One check; the result is the number of addresses answered as known (mailable or not).</summary>
     public static async Task<int> CheckAsync(MailabilityService service, string[] batch, CancellationToken ct)
     {

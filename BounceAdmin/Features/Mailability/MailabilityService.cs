@@ -115,11 +115,16 @@ public sealed class MailabilityService(IDbContextFactory<AppDbContext> dbFactory
                 unknown++;
                 results.Add(new MailabilityAnswer(n, false, UnknownReason, [UnknownReason], null));
             }
+            else if (status.Mailable)
+            {
+                mailable++;
+                results.Add(new MailabilityAnswer(n, true, null, [], null));
+            }
             else
             {
-                if (status.Mailable) mailable++; else notMailable++;
+                notMailable++;
                 var codes = status.NotMailableReasons.Select(CodeOf).ToList();
-                results.Add(new MailabilityAnswer(n, status.Mailable, codes.FirstOrDefault(), codes, Utc(status.MailableAgainAt)));
+                results.Add(new MailabilityAnswer(n, false, codes[0], codes, Utc(status.MailableAgainAt)));
             }
         }
 
@@ -176,8 +181,10 @@ public sealed class MailabilityService(IDbContextFactory<AppDbContext> dbFactory
                     command.Parameters[i].Value = chunk[i];
                 }
 
-                await using var r = await command.ExecuteReaderAsync(ct);
-                while (await r.ReadAsync(ct))
+                // Microsoft.Data.Sqlite runs every call synchronously; the async forms would only add a task per row.
+                ct.ThrowIfCancellationRequested();
+                using var r = command.ExecuteReader();
+                while (r.Read())
                 {
                     DateTime? suspendedAt = r.IsDBNull(6) ? null : DateTime.SpecifyKind(r.GetDateTime(6), DateTimeKind.Utc);
                     found[r.GetString(0)] = PersonStatus.Of(r.IsDBNull(1) ? null : r.GetString(1), r.GetBoolean(2), r.GetBoolean(3),
