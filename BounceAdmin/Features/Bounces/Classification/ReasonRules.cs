@@ -236,9 +236,20 @@ public static partial class ReasonRules
             PermanenceIndex.FindFirst(lowerDiagnostic, inDiagnostic);
         }
 
-        if (context is not null && LowerContext(context) is { Length: > 0 } lowerContext)
+        if (context is not null)
         {
-            PermanenceIndex.FindFirst(lowerContext, inContext);
+            // All recipients of one message share its context: searched once per context (the per-thread cache).
+            var cache = CacheFor(context);
+            if (cache.PermanenceHits is null)
+            {
+                cache.PermanenceHits = new string?[3];
+                if (cache.Lower.Length > 0)
+                {
+                    PermanenceIndex.FindFirst(cache.Lower, cache.PermanenceHits);
+                }
+            }
+
+            cache.PermanenceHits.CopyTo(inContext);
         }
 
         if (inDiagnostic[0] is not null || inContext[0] is not null)
@@ -975,6 +986,9 @@ public static partial class ReasonRules
         public string Lower = "";
         public string? Command;
         public bool CommandKnown;
+
+        /// <summary>The warning / final / temporary phrases found in the context, once searched (<see cref="PermanenceOfWording"/>).</summary>
+        public string?[]? PermanenceHits;
     }
 
     /// <summary><paramref name="context"/> lowered and collapsed (once per context).</summary>
@@ -1002,6 +1016,7 @@ public static partial class ReasonRules
             cache.Lower = Lower(context) ?? "";
             cache.Command = null;
             cache.CommandKnown = false;
+            cache.PermanenceHits = null;
         }
 
         return cache;
