@@ -15,7 +15,7 @@ public sealed class HeldBouncesPageTests : BunitTestBase
     private async Task<(int PersonId, long BounceId)> SeedHeldAsync()
     {
         var person = Db.NewContext().AddPerson("held@example.com");
-        var rules = new BounceRulesService(Db.Factory, Clock, new Fixed(new BounceTrustOptions { UnverifiedPolicy = UnverifiedPolicy.Review }));
+        var rules = new BounceRulesService(Db.Factory, Clock, BounceAdmin.Identity.FixedCurrentUser.For("system:test", BounceAdmin.Identity.Roles.Admin), new Fixed(new BounceTrustOptions { UnverifiedPolicy = UnverifiedPolicy.Review }));
         var result = await rules.ApplyAsync(new BounceInput("held@example.com", "blocked", "held-1", TestData.Now.AddHours(-1), "test",
             "5.7.1", 554, "554 5.7.1 blocked"));
         Assert.Equal(ApplyOutcome.Held, result.Outcome);
