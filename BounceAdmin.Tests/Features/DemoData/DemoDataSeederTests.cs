@@ -1,8 +1,11 @@
 using BounceAdmin.Data;
 using BounceAdmin.Data.Entities;
+using BounceAdmin.Features.BounceHealth;
 using BounceAdmin.Features.Bounces;
 using BounceAdmin.Features.DemoData;
 using BounceAdmin.Features.People;
+using BounceAdmin.Features.Reports;
+using BounceAdmin.Identity;
 using BounceAdmin.Tests.TestInfrastructure;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -132,6 +135,119 @@ public sealed class DemoDataSeederTests(DemoDataSeederTests.SeededDatabase seede
         Assert.Equal(0, suspendedWithoutAudit);
         Assert.True(await db.People.CountAsync(p => p.EmailInvalid) > 0);
         Assert.True(await db.People.CountAsync(p => p.EmailSuspended) > 0);
+    }
+
+    private static readonly FixedCurrentUser Manager = FixedCurrentUser.For("manager@test.local", Roles.Manager);
+
+    private EmailPerformanceService Report() => new(seeded.Db.Factory, Manager, seeded.Clock);
+
+    /// <summary>The whole demo period (the last 90 days and today), on whole UTC days.</summary>
+    private EmailPerformanceFilter Frame(int? emailId = null)
+    {
+        var to = DateTime.SpecifyKind(Now.Date.AddDays(1), DateTimeKind.Utc);
+        return new EmailPerformanceFilter(to.AddDays(-100), to, EmailId: emailId);
+    }
+
+    [Fact]
+    public async Task PeopleWithAnAddressComeFromTheDemoImportBatch()
+    {
+        await using var db = seeded.Db.NewContext();
+        var batch = Assert.Single(await db.ImportBatches.ToListAsync());
+        Assert.Equal(DemoDataSeeder.ImportBatchName, batch.Name);
+        Assert.Equal(ImportBatchStatus.Completed, batch.Status);
+        Assert.Equal(0, batch.Rejected);
+        var withEmail = await db.People.CountAsync(p => p.Email != null);
+        Assert.Equal(withEmail, batch.Created);
+        Assert.Equal(withEmail, await db.People.CountAsync(p => p.ImportBatchId == batch.Id));
+        Assert.False(await db.People.AnyAsync(p => p.Email == null && p.ImportBatchId != null));
+        // The import lies before the first email, so no one was mailed before they existed.
+        Assert.True(batch.StartedAt < await db.Sends.MinAsync(s => s.SentAt));
+        Assert.False(await db.Sends.AnyAsync(s => s.SentAt < s.Person!.CreatedAt));
+    }
+
+    [Fact]
+    public async Task RepeatedSendsOfOneEmailToOnePersonCountOnceInTheReport()
+    {
+        await using var db = seeded.Db.NewContext();
+        var repeatedEmails = await db.Sends.GroupBy(s => new { s.EmailId, s.PersonId }).Where(g => g.Count() > 1)
+            .Select(g => g.Key.EmailId).Distinct().ToListAsync();
+        Assert.True(repeatedEmails.Count >= 2, $"repeated sends on {repeatedEmails.Count} emails");
+
+        foreach (var emailId in repeatedEmails)
+        {
+            var sends = await db.Sends.CountAsync(s => s.EmailId == emailId);
+            var pairs = await db.Sends.Where(s => s.EmailId == emailId).Select(s => s.PersonId).Distinct().CountAsync();
+            var totals = (await Report().GetReportAsync(Frame(emailId))).Totals;
+            Assert.True(pairs < sends);
+            Assert.Equal(pairs, totals.Sent);
+            Assert.Equal(totals.Sent, totals.Delivered + totals.HardBounced + totals.SoftBounced + totals.Pending);
+        }
+    }
+
+    [Fact]
+    public async Task SendsOpenedAndThenBouncedCountAsOpenedNotBounced()
+    {
+        await using var db = seeded.Db.NewContext();
+        var openedThenBounced = await db.Sends
+            .Select(s => new
+            {
+                s.EmailId,
+                s.PersonId,
+                OpenedAt = db.EmailEvents.Where(e => e.SendId == s.Id && e.Type == EmailEventType.Opened).Min(e => (DateTime?)e.OccurredAt),
+                Bounce = db.BounceEvents.Where(b => b.SendId == s.Id && b.Category != null).OrderBy(b => b.OccurredAt)
+                    .Select(b => new { b.OccurredAt, b.Kind }).FirstOrDefault(),
+            })
+            .Where(x => x.OpenedAt != null && x.Bounce != null)
+            .ToListAsync();
+        Assert.True(openedThenBounced.Count >= 4, $"{openedThenBounced.Count} opened-then-bounced sends");
+        Assert.All(openedThenBounced, x => Assert.True(x.Bounce!.OccurredAt > x.OpenedAt));
+        Assert.Contains(openedThenBounced, x => x.Bounce!.Kind == BounceKind.Hard);
+        Assert.Contains(openedThenBounced, x => x.Bounce!.Kind == BounceKind.Soft);
+
+        // Rule 4: opened wins, so none of these people is behind the email's bounce counts; all are behind Opened.
+        foreach (var email in openedThenBounced.GroupBy(x => x.EmailId))
+        {
+            async Task<HashSet<int>> People(EmailPerformanceMetric metric)
+                => (await Report().GetPeopleAsync(Frame(email.Key), metric, 0, EmailPerformanceService.MaxPageSize)).Items.Select(p => p.PersonId).ToHashSet();
+            var hard = await People(EmailPerformanceMetric.HardBounced);
+            var soft = await People(EmailPerformanceMetric.SoftBounced);
+            var opened = await People(EmailPerformanceMetric.Opened);
+            var delivered = await People(EmailPerformanceMetric.Delivered);
+            foreach (var x in email)
+            {
+                Assert.DoesNotContain(x.PersonId, hard);
+                Assert.DoesNotContain(x.PersonId, soft);
+                Assert.Contains(x.PersonId, opened);
+                Assert.Contains(x.PersonId, delivered);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SomeoneHasASoftBounceFollowedByAHardOne()
+    {
+        await using var db = seeded.Db.NewContext();
+        var people = await db.People
+            .Where(p => db.BounceEvents.Any(s => s.PersonId == p.Id && s.Category != null && s.Kind == BounceKind.Soft
+                && db.BounceEvents.Any(h => h.PersonId == p.Id && h.Category != null && h.Kind == BounceKind.Hard
+                    && h.OccurredAt > s.OccurredAt && h.EmailId != s.EmailId)))
+            .Select(p => new { p.Id, p.EmailInvalid })
+            .ToListAsync();
+        Assert.NotEmpty(people);
+        Assert.Contains(people, p => p.EmailInvalid);
+    }
+
+    [Fact]
+    public async Task OneDomainHasAHardBounceIncidentOnTheBounceHealthPage()
+    {
+        var service = new BounceHealthService(seeded.Db.Factory, Manager);
+        var frame = Frame();
+        var incidents = await service.GetIncidentsAsync(frame.From, frame.To);
+        output.WriteLine(string.Join(Environment.NewLine, incidents));
+        var incident = Assert.Single(incidents, i => i.Domain == DemoDataSeeder.IncidentDomain);
+        Assert.Equal(Now.AddDays(-30).Date, incident.Day);
+        Assert.True(incident.HardRate >= 3 * incident.BaselineRate, $"{incident.HardRate:P1} against a baseline of {incident.BaselineRate:P1}");
+        Assert.True(incident.Category2 >= 5);
     }
 
     [Fact]

@@ -4,14 +4,14 @@ using System.Text;
 using BounceAdmin.Data;
 using BounceAdmin.Data.Entities;
 using BounceAdmin.Features.Bounces;
-using BounceAdmin.Features.Reports;
+using BounceAdmin.Features.Engagement;
+using BounceAdmin.Features.Import;
 using BounceAdmin.Features.People;
+using BounceAdmin.Identity;
 using Bogus;
+using CsvHelper;
 using Person = BounceAdmin.Data.Entities.Person;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Infrastructure;
-using Microsoft.EntityFrameworkCore.Metadata;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace BounceAdmin.Features.DemoData;
 
@@ -21,8 +21,11 @@ public sealed record DemoDataSummary(int People, int Programs, int Emails, int S
 /// <summary>
 /// Fills an empty Development database with a realistic marketing database: people on free-mail, corporate and dead
 /// domains; three programs with twenty emails sent over the last 90 days; deliveries, opens, clicks, unsubscribes; and
-/// bounces of every category with real-world SMTP wording. Bounces go through <see cref="BounceRulesService"/>, so the
-/// five bounce fields, their audit entries and the bounce events agree exactly as they would in production.
+/// bounces of every category with real-world SMTP wording. Everything goes through the code real data goes through
+/// (people import, sends and engagement services, <see cref="BounceRulesService"/>), so the five bounce fields, their
+/// audit entries, the bounce events and the report's aggregates agree exactly as they would in production. On purpose
+/// it also holds what real data has: repeated sends of one email to one person, sends opened and then bounced, a soft
+/// bounce followed by a hard one, and a hard-bounce incident at <see cref="IncidentDomain"/>.
 /// The random seed is fixed and every time is relative to <see cref="TimeProvider"/>, so runs are reproducible.
 /// </summary>
 public sealed class DemoDataSeeder(
@@ -39,6 +42,23 @@ public sealed class DemoDataSeeder(
 
     public const int PeopleWithoutEmail = 25;
 
+    /// <summary>The import batch the demo people come from.</summary>
+    public const string ImportBatchName = "Demo data";
+
+    /// <summary>The demo people were imported this long before now (the import batch's time and the people's Created At).</summary>
+    public static readonly TimeSpan ImportedBefore = TimeSpan.FromDays(120);
+
+    /// <summary>The receiving domain whose spam filter answers one email with a burst of "user unknown" (an incident).</summary>
+    public const string IncidentDomain = "fabrikam.com";
+
+    /// <summary>The email (index in the schedule, 30 days ago) on which <see cref="IncidentDomain"/> has its incident.</summary>
+    internal const int IncidentEmail = 13;
+
+    /// <summary>The identity the demo data is loaded as: an Admin, as the import page, the API and the rules require.</summary>
+    internal static readonly ICurrentUser DemoIdentity = FixedCurrentUser.For("system:demo-data", Roles.Admin);
+
+    /// <summary>The source recorded on engagement the demo data loads (e.g. on the audit entry of an unsubscribe).</summary>
+    internal const string EngagementSource = "demo-data";
 
     private static readonly (string Domain, double Weight)[] FreeMail =
         [("gmail.com", 30), ("yahoo.com", 13), ("outlook.com", 11), ("hotmail.com", 8)];
@@ -79,6 +99,12 @@ public sealed class DemoDataSeeder(
         (1, "Aurora — Holiday offer", "A holiday offer on Aurora", 0.5, 1500),
     ];
 
+    /// <summary>Emails sent twice to a few people.</summary>
+    private static readonly int[] RepeatedEmails = [5, 15];
+
+    /// <summary>The email on which a few mailboxes are full; their next send bounces hard.</summary>
+    private const int SoftBounceEmail = 4;
+
     private static readonly (string Reason, double Weight)[] BlockReasons =
     [
         ("blocked", 40), ("spamdetected", 18), ("badreputation", 10), ("policyviolation", 10), ("authfailure", 8),
@@ -103,11 +129,13 @@ public sealed class DemoDataSeeder(
     internal int BounceChunk { get; init; } = 50;
 
     /// <summary>
-    /// Seeds the demo database unless any person exists (then does nothing and returns null). Takes a few seconds:
-    /// people, sends and events are written in one transaction with prepared INSERTs; the ~950 bounce reports then go
-    /// through <see cref="BounceRulesService.ApplyManyAsync"/> in chunks, oldest first.
+    /// Seeds the demo database unless any person exists (then does nothing and returns null). The data goes in through
+    /// the same doors as real data: the people as one import batch through <see cref="PeopleImportService"/>, the sends
+    /// through <see cref="SendsService"/>, delivery and engagement through <see cref="EngagementService"/>, and the
+    /// bounce reports, matched to their sends, through <see cref="BounceRulesService.ApplyManyAsync"/>, oldest first.
+    /// Only what no door carries is written directly: the people without an address and the deleted flag.
     /// </summary>
-    [BounceAdmin.Identity.SystemOperation("Start-up in Development only, on an empty database; its bounces go through BounceRulesService as a system identity.")]
+    [BounceAdmin.Identity.SystemOperation("Start-up in Development only, on an empty database; the data goes through the import, sends, engagement and bounce services as an Admin system identity.")]
     public async Task<DemoDataSummary?> SeedIfEmptyAsync(CancellationToken ct = default)
     {
         await using (var check = await dbFactory.CreateDbContextAsync(ct))
@@ -123,8 +151,14 @@ public sealed class DemoDataSeeder(
         plan.Build();
         var planned = watch.Elapsed;
 
-        var (sends, events) = await InsertAsync(plan, ct);
-        var inserted = watch.Elapsed;
+        await ImportPeopleAsync(plan, ct);
+        var imported = watch.Elapsed;
+
+        var sends = await RecordSendsAsync(plan, ct);
+        var sent = watch.Elapsed;
+
+        var events = await RecordEventsAsync(plan, ct);
+        var engaged = watch.Elapsed;
 
         // Bounces in time order, so a late suspension moves Email Suspended At forward exactly as live ingestion would.
         var inputs = plan.Bounces.OrderBy(b => b.OccurredAt).Select(b => b.ToInput()).ToList();
@@ -133,7 +167,10 @@ public sealed class DemoDataSeeder(
             await rules.ApplyManyAsync(inputs.GetRange(i, Math.Min(BounceChunk, inputs.Count - i)), ct);
         }
 
-        // The sends went in as a bulk load (no per-send increments), so domain health is rebuilt once from the rows.
+        var bounced = watch.Elapsed;
+        await AddWhatNoDoorCarriesAsync(plan, ct);
+
+        // The sends service does not count sends into the domain-health aggregate: it is rebuilt once from the rows.
         await using (var stats = await dbFactory.CreateDbContextAsync(ct))
         {
             await BounceHealth.DomainStatsWriter.RebuildAsync(stats, ct);
@@ -142,129 +179,128 @@ public sealed class DemoDataSeeder(
         watch.Stop();
         var summary = new DemoDataSummary(plan.People.Count, Programs.Length, Schedule.Length, sends, events, inputs.Count, watch.Elapsed);
         logger.LogInformation(
-            "Demo data seeded in {Elapsed} ms (plan {Plan} ms, insert {Insert} ms, bounces {Bounces} ms): {People} people, {Emails} emails, {Sends} sends, {Events} events, {BounceCount} bounce reports",
-            (long)summary.Elapsed.TotalMilliseconds, (long)planned.TotalMilliseconds, (long)(inserted - planned).TotalMilliseconds,
-            (long)(summary.Elapsed - inserted).TotalMilliseconds, summary.People, summary.Emails, summary.Sends, summary.EmailEvents, summary.Bounces);
+            "Demo data seeded in {Elapsed} ms (plan {Plan} ms, import {Import} ms, sends {Sends} ms, events {EventsMs} ms, bounces {Bounces} ms): {People} people, {Emails} emails, {SendCount} sends, {Events} events, {BounceCount} bounce reports",
+            (long)summary.Elapsed.TotalMilliseconds, (long)planned.TotalMilliseconds, (long)(imported - planned).TotalMilliseconds,
+            (long)(sent - imported).TotalMilliseconds, (long)(engaged - sent).TotalMilliseconds, (long)(bounced - engaged).TotalMilliseconds,
+            summary.People, summary.Emails, summary.Sends, summary.EmailEvents, summary.Bounces);
         return summary;
     }
 
-    private async Task<(int Sends, int Events)> InsertAsync(DemoPlan plan, CancellationToken ct)
+    /// <summary>
+    /// The people with an address, written as a CSV file and imported through <see cref="PeopleImportService"/> as one
+    /// import batch, as an Admin would on the import page. The import runs on a clock <see cref="ImportedBefore"/> back,
+    /// so the batch and the people's Created At lie before the first email.
+    /// </summary>
+    private async Task ImportPeopleAsync(DemoPlan plan, CancellationToken ct)
     {
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        // Only programs and emails go through the change tracker; no need to detect changes on every Add.
-        db.ChangeTracker.AutoDetectChangesEnabled = false;
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-
-        // People are read back in insertion order to learn their ids (ids are ascending within the transaction).
-        var lastIdBefore = await db.People.MaxAsync(p => (int?)p.Id, ct) ?? 0;
-        string[] personColumns =
+        (string Header, ImportField Field)[] columns =
         [
-            nameof(Person.Email), nameof(Person.EmailNormalized), nameof(Person.EmailDomain), nameof(Person.FirstName), nameof(Person.LastName),
-            nameof(Person.Company), nameof(Person.EmailSuspended), nameof(Person.EmailInvalid), nameof(Person.Unsubscribed),
-            nameof(Person.MarketingSuspended), nameof(Person.Blocklisted), nameof(Person.IsDeleted), nameof(Person.CreatedAt),
-            nameof(Person.UpdatedAt), nameof(Person.Version),
+            ("Email", ImportField.Email), ("First Name", ImportField.FirstName), ("Last Name", ImportField.LastName),
+            ("Company", ImportField.Company), ("Blocklisted", ImportField.Blocklisted), ("Marketing Suspended", ImportField.MarketingSuspended),
         ];
-        var personRows = plan.People.Select(p => p.Entity).Select(p => new object?[]
+        var path = Path.Combine(Path.GetTempPath(), $"bounceadmin-demo-people-{Guid.NewGuid():N}.csv");
+        try
         {
-            p.Email, p.EmailNormalized, p.EmailDomain, p.FirstName, p.LastName, p.Company, p.EmailSuspended, p.EmailInvalid, p.Unsubscribed,
-            p.MarketingSuspended, p.Blocklisted, p.IsDeleted, p.CreatedAt, p.UpdatedAt, p.Version,
-        });
-        await InsertRowsAsync(db, typeof(Person), personColumns, personRows, ct);
-        var personIds = await db.People.Where(p => p.Id > lastIdBefore).OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
-        for (var i = 0; i < plan.People.Count; i++)
+            await using (var file = File.Create(path))
+            using (var csv = CsvWriter.Create(file, new CsvWriterOptions(), leaveOpen: true))
+            {
+                csv.WriteHeader(columns.Select(c => c.Header).ToArray());
+                foreach (var p in plan.People.Where(p => p.Entity.Email is not null))
+                {
+                    var e = p.Entity;
+                    csv.WriteField(e.Email);
+                    csv.WriteField(e.FirstName);
+                    csv.WriteField(e.LastName);
+                    csv.WriteField(e.Company);
+                    csv.WriteField(e.Blocklisted ? "true" : "false");
+                    csv.WriteField(e.MarketingSuspended ? "true" : "false");
+                    csv.EndRecord();
+                }
+
+                csv.Flush();
+            }
+
+            var import = new PeopleImportService(dbFactory, DemoIdentity, new ShiftedClock(clock, -ImportedBefore));
+            var result = await import.ImportAsync(path, "demo-people.csv",
+                columns.Select((c, i) => new ImportColumn(i, c.Header, c.Field)).ToList(), new ImportOptions(ImportBatchName), ct: ct);
+            if (result.Status != ImportBatchStatus.Completed || result.Counts.Rejected > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The demo people import did not complete ({result.Status}, {result.Counts.Rejected} rejected): {result.Error ?? result.Issues.FirstOrDefault()?.Reason}");
+            }
+        }
+        finally
         {
-            plan.People[i].Entity.Id = personIds[i];
+            File.Delete(path);
+        }
+    }
+
+    /// <summary>Every planned send, oldest first, through <see cref="SendsService"/> in batches; learns each send's id.</summary>
+    private async Task<int> RecordSendsAsync(DemoPlan plan, CancellationToken ct)
+    {
+        var service = new SendsService(dbFactory, DemoIdentity, clock);
+        var ordered = plan.Sends.OrderBy(s => s.Entity.SentAt).ToList();
+        for (var start = 0; start < ordered.Count; start += EngagementLimits.MaxBatch)
+        {
+            var batch = ordered.GetRange(start, Math.Min(EngagementLimits.MaxBatch, ordered.Count - start));
+            var records = batch.Select(s => new SendRecord(Schedule[s.EmailIndex].Name, null, Programs[Schedule[s.EmailIndex].Program],
+                s.Person.Entity.Email!, new DateTimeOffset(s.Entity.SentAt, TimeSpan.Zero), null, s.Entity.MessageId)).ToList();
+            var result = await service.RecordAsync(DemoIdentity, records, createPeople: false, ct);
+            foreach (var item in result.Items)
+            {
+                batch[item.Index].Entity.Id = item.Status == SendItemStatus.Created
+                    ? item.SendId!.Value
+                    : throw new InvalidOperationException($"Demo send {batch[item.Index].Entity.MessageId} was not stored: {item.Status}.");
+            }
         }
 
-        var programs = Programs.Select(name => new MarketingProgram { Name = name, CreatedAt = plan.Now.AddDays(-120) }).ToList();
-        var emails = Schedule.Select(s => new Email
-        {
-            Name = s.Name,
-            Subject = s.Subject,
-            Program = programs[s.Program],
-            CreatedAt = plan.Now.AddDays(-s.DaysAgo - 3),
-        }).ToList();
-        db.Programs.AddRange(programs);
-        db.Emails.AddRange(emails);
-        await db.SaveChangesAsync(ct);
-        db.ChangeTracker.Clear();
+        return ordered.Count;
+    }
 
-        // Sends and events are tens of thousands of rows: EF's per-entity work would take seconds, a prepared INSERT
-        // on the same transaction takes a fraction of that. Table and column names come from the EF model.
-        var sendRows = plan.Sends.Select(s => new object?[] { emails[s.EmailIndex].Id, s.Person.Entity.Id, s.Entity.SentAt, s.Entity.MessageId });
-        await InsertRowsAsync(db, typeof(EmailSend),
-            [nameof(EmailSend.EmailId), nameof(EmailSend.PersonId), nameof(EmailSend.SentAt), nameof(EmailSend.MessageId)], sendRows, ct);
-
-        var emailIds = emails.Select(e => e.Id).ToList();
-        var sendIds = await db.Sends.AsNoTracking()
-            .Where(s => emailIds.Contains(s.EmailId))
-            .Select(s => new { s.Id, s.MessageId })
-            .ToDictionaryAsync(s => s.MessageId!, s => s.Id, StringComparer.Ordinal, ct);
-        foreach (var send in plan.Sends)
+    /// <summary>Deliveries, opens, clicks and unsubscribes, oldest first, through <see cref="EngagementService"/> by send id.</summary>
+    private async Task<int> RecordEventsAsync(DemoPlan plan, CancellationToken ct)
+    {
+        var service = new EngagementService(dbFactory, DemoIdentity, clock);
+        var events = plan.Sends
+            .SelectMany(s => s.Events.Select(e => new EventRecord(e.Type, new DateTimeOffset(e.At, TimeSpan.Zero), SendId: s.Entity.Id)))
+            .OrderBy(e => e.OccurredAt).ThenBy(e => e.SendId)
+            .ToList();
+        var recorded = 0;
+        for (var start = 0; start < events.Count; start += EngagementLimits.MaxBatch)
         {
-            send.Entity.Id = sendIds[send.Entity.MessageId!];
-            send.Entity.EmailId = emails[send.EmailIndex].Id;
-            send.Entity.PersonId = send.Person.Entity.Id;
+            var result = await service.RecordAsync(DemoIdentity, events.GetRange(start, Math.Min(EngagementLimits.MaxBatch, events.Count - start)),
+                EngagementSource, ct);
+            if (result.Unmatched > 0 || result.Duplicates > 0)
+            {
+                throw new InvalidOperationException($"Demo events: {result.Unmatched} unmatched, {result.Duplicates} duplicates.");
+            }
+
+            recorded += result.Recorded;
         }
 
-        var eventRows = plan.Sends.SelectMany(s => s.Events.Select(e => new object?[] { s.Entity.Id, s.Entity.PersonId, s.Entity.EmailId, e.Type, e.At }));
-        var eventCount = await InsertRowsAsync(db, typeof(EmailEvent),
-            [nameof(EmailEvent.SendId), nameof(EmailEvent.PersonId), nameof(EmailEvent.EmailId), nameof(EmailEvent.Type), nameof(EmailEvent.OccurredAt)],
-            eventRows, ct);
-        var sendCount = plan.Sends.Count;
-
-        // The rows above bypass the report's hooks: count them once, in the same transaction. The bounces applied
-        // afterwards go through the rules service, which keeps the aggregates up to date itself.
-        await EmailStats.RebuildAsync(db, ct);
-        await tx.CommitAsync(ct);
-        return (sendCount, eventCount);
+        return recorded;
     }
 
     /// <summary>
-    /// Inserts rows with one prepared command inside the context's current transaction, converting each value as the
-    /// EF model would (so the UTC converter and enum mappings apply). Returns the number of rows.
+    /// What neither the import file nor the API carries: people without an address (entered by hand in the source
+    /// system, so not in the file) and the deleted flag of people deleted since. Neither touches a bounce field.
     /// </summary>
-    private static async Task<int> InsertRowsAsync(AppDbContext db, Type entity, string[] properties, IEnumerable<object?[]> rows, CancellationToken ct)
+    private async Task AddWhatNoDoorCarriesAsync(DemoPlan plan, CancellationToken ct)
     {
-        var entityType = db.Model.FindEntityType(entity)!;
-        var table = StoreObjectIdentifier.Table(entityType.GetTableName()!, entityType.GetSchema());
-        var props = properties.Select(p => entityType.FindProperty(p)!).ToArray();
-        var sql = db.GetService<ISqlGenerationHelper>();
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        db.People.AddRange(plan.People.Where(p => p.Entity.Email is null).Select(p => p.Entity));
+        await db.SaveChangesAsync(ct);
 
-        await using var cmd = db.Database.GetDbConnection().CreateCommand();
-        cmd.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        cmd.CommandText = $"INSERT INTO {sql.DelimitIdentifier(table.Name, table.Schema)} ("
-            + string.Join(", ", props.Select(p => sql.DelimitIdentifier(p.GetColumnName(table)!)))
-            + ") VALUES (" + string.Join(", ", props.Select((_, i) => "@p" + i.ToString(CultureInfo.InvariantCulture))) + ")";
-        var parameters = props.Select((_, i) =>
-        {
-            var parameter = cmd.CreateParameter();
-            parameter.ParameterName = "@p" + i.ToString(CultureInfo.InvariantCulture);
-            cmd.Parameters.Add(parameter);
-            return parameter;
-        }).ToArray();
-        var converters = props.Select(p => p.GetTypeMapping().Converter).ToArray();
-        await cmd.PrepareAsync(ct);
+        var deleted = plan.People.Where(p => p.Entity.IsDeleted && p.Entity.EmailNormalized is not null).Select(p => p.Entity.EmailNormalized!).ToList();
+        var now = clock.GetUtcNow().UtcDateTime;
+        await db.People.Where(p => p.EmailNormalized != null && deleted.Contains(p.EmailNormalized))
+            .ExecuteUpdateAsync(u => u.SetProperty(p => p.IsDeleted, true).SetProperty(p => p.UpdatedAt, now).SetProperty(p => p.Version, p => p.Version + 1), ct);
+    }
 
-        var count = 0;
-        foreach (var row in rows)
-        {
-            for (var i = 0; i < row.Length; i++)
-            {
-                var value = row[i] is { } v && converters[i] is { } converter ? converter.ConvertToProvider(v) : row[i];
-                parameters[i].Value = value switch
-                {
-                    null => DBNull.Value,
-                    Enum e => Convert.ToInt32(e, CultureInfo.InvariantCulture),
-                    _ => value,
-                };
-            }
-
-            await cmd.ExecuteNonQueryAsync(ct);
-            count++;
-        }
-
-        return count;
+    /// <summary>The app's clock moved by a fixed offset (the demo import happened in the past).</summary>
+    private sealed class ShiftedClock(TimeProvider inner, TimeSpan offset) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => inner.GetUtcNow() + offset;
     }
 
     private enum Profile
@@ -313,6 +349,10 @@ public sealed class DemoDataSeeder(
         public List<PlannedSend> Sends { get; } = [];
         public List<PlannedBounce> Bounces { get; } = [];
 
+        /// <summary>People with a soft bounce whose next send bounces hard.</summary>
+        private readonly HashSet<PlannedPerson> _softThenHard = [];
+        private int _openedThenBounced;
+
         public void Build()
         {
             _faker = new Faker("en") { Random = _rnd };
@@ -338,7 +378,13 @@ public sealed class DemoDataSeeder(
         {
             var first = _faker.Name.FirstName();
             var last = _faker.Name.LastName();
+            // People with an address come from the demo import (ImportedBefore ago); the others were entered by hand earlier.
             var createdAt = Now.AddDays(-_rnd.Double(95, 900)).AddSeconds(-_rnd.Int(0, 86_399));
+            if (withEmail)
+            {
+                createdAt = Now - ImportedBefore;
+            }
+
             var person = new Person
             {
                 FirstName = first,
@@ -417,6 +463,7 @@ public sealed class DemoDataSeeder(
             var eligible = People.Where(p => IsMailable(p, start)).ToList();
             var recipients = _rnd.ListItems(eligible, Math.Min(audience, eligible.Count));
             var forcedSuspensions = 0;
+            var repeats = 0;
             var seq = 0;
             foreach (var person in recipients)
             {
@@ -437,7 +484,37 @@ public sealed class DemoDataSeeder(
                     continue;
                 }
 
+                // A spam filter at one corporate domain answers this email with "user unknown" for nearly half of its
+                // recipients: far above the domain's own baseline, so the Bounce health page lists it as an incident.
+                if (emailIndex == IncidentEmail && domain == IncidentDomain && person.Profile == Profile.Normal && _rnd.Bool(0.45f))
+                {
+                    AddBounce(send, DemoBounceCatalog.SuspiciousUserUnknown, sentAt.AddSeconds(_rnd.Int(2, 60)));
+                    continue;
+                }
+
+                // A few mailboxes are full on this email and gone on a later one (soft, then hard).
+                if (emailIndex == SoftBounceEmail && _softThenHard.Count < 3 && person.Profile == Profile.Normal && person.SuspendedAt is null)
+                {
+                    _softThenHard.Add(person);
+                    AddBounce(send, Pick("mailboxfull", domain), sentAt.AddMinutes(_rnd.Double(1, 60)));
+                    continue;
+                }
+
                 PlanOutcome(send, sentAt);
+
+                // The sending platform sent this email twice to a few people (a resend after a glitch): the report
+                // counts such repeated sends once.
+                if (RepeatedEmails.Contains(emailIndex) && repeats < 3 && person.Profile == Profile.Normal && send.Events.Count > 0)
+                {
+                    repeats++;
+                    var again = new PlannedSend(person, emailIndex, new EmailSend
+                    {
+                        SentAt = sentAt.AddHours(_rnd.Double(2, 6)),
+                        MessageId = string.Create(CultureInfo.InvariantCulture, $"{emailIndex + 1:x2}{seq++:x5}.{_rnd.Hexadecimal(12, "")}@mta1.news.bounceadmin.example"),
+                    });
+                    Sends.Add(again);
+                    PlanDelivered(again, again.Entity.SentAt);
+                }
             }
         }
 
@@ -460,6 +537,13 @@ public sealed class DemoDataSeeder(
                     ? Pick("hostunknown", person.Entity.EmailDomain!)
                     : InvalidMailboxSample(person.Entity.EmailDomain!);
                 AddBounce(send, sample, sentAt.AddSeconds(_rnd.Int(2, 120)));
+                return;
+            }
+
+            // The second bounce of a mailbox that was full before: now it is gone.
+            if (send.EmailIndex > SoftBounceEmail && _softThenHard.Remove(person))
+            {
+                AddBounce(send, Pick("userunknown", person.Entity.EmailDomain!), Capped(sentAt.AddSeconds(_rnd.Int(2, 120))));
                 return;
             }
 
@@ -549,6 +633,16 @@ public sealed class DemoDataSeeder(
             }
 
             send.Events.Add((EmailEventType.Opened, openedAt));
+
+            // Opened, and a bounce report for the same send arrives hours later (a full mailbox, or a mailbox that closed
+            // since): the open wins in the report (SPEC §5 rule 4). A few of these on four emails.
+            if (send.EmailIndex % 5 == 2 && _openedThenBounced < 12 && openedAt < Now.AddDays(-1) && _rnd.Bool(0.05f))
+            {
+                var hard = _openedThenBounced++ % 3 == 2;
+                AddBounce(send, Pick(hard ? "userunknown" : "mailboxfull", send.Person.Entity.EmailDomain!), Capped(openedAt.AddHours(_rnd.Double(1, 20))));
+                return;
+            }
+
             if (_rnd.Bool(0.15f))
             {
                 send.Events.Add((EmailEventType.Clicked, Capped(openedAt.AddSeconds(_rnd.Int(5, 600)))));
