@@ -24,7 +24,7 @@ internal static class EngagementTestData
     public static ICurrentUser WriterWithPeople { get; } = Key("crm-sync", ApiScopes.EventsWrite, ApiScopes.PeopleWrite);
 
     /// <summary>
-    /// The report's maintained aggregates (daily counts, send flags, repeated sends) as text, then the same after a full
+    /// The report's maintained aggregates (daily counts, send flags, repeated sends, per-domain days) as text, then the same after a full
     /// rebuild from the raw rows: the two must be equal.
     /// </summary>
     public static async Task<(string Maintained, string Rebuilt)> AggregatesAndRebuildAsync(SqliteTestDatabase database)
@@ -33,6 +33,7 @@ internal static class EngagementTestData
         await using (var db = database.NewContext())
         {
             await EmailStats.RebuildAsync(db);
+            await BounceAdmin.Features.BounceHealth.DomainStatsWriter.RebuildAsync(db);
         }
 
         return (maintained, await SnapshotAsync(database));
@@ -50,6 +51,10 @@ internal static class EngagementTestData
             .Select(s => $"s{s.Id}={s.ReportFlags}");
         var repeats = (await db.Set<EmailRepeatSend>().AsNoTracking().OrderBy(r => r.SendId).ToListAsync())
             .Select(r => $"r{r.SendId}/{r.EmailId}/{r.PersonId}={r.ReportFlags}");
-        return string.Join("\n", days.Concat(flags).Concat(repeats));
+        // Bounce health's per-domain days too: sends posted here count there as well.
+        var domains = (await db.Set<DomainDailyStat>().AsNoTracking().ToListAsync())
+            .OrderBy(d => d.Day).ThenBy(d => d.Domain, StringComparer.Ordinal)
+            .Select(d => $"{d.Day:yyyy-MM-dd} {d.Domain}: sent {d.Sent} hard {d.HardBounced} soft {d.SoftBounced} c {d.Category1}/{d.Category2}/{d.Category3}/{d.Category4}/{d.Category9}");
+        return string.Join("\n", days.Concat(flags).Concat(repeats).Concat(domains));
     }
 }

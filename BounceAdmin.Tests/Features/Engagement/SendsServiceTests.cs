@@ -222,6 +222,8 @@ public sealed class SendsServiceTests : IDisposable
                 OccurredAt = Sent.UtcDateTime.AddHours(5), ReceivedAt = Sent.UtcDateTime.AddHours(5), Outcome = BounceOutcome.Applied,
             });
             await db.SaveChangesAsync();
+            // Written past the applier, so Bounce health's per-domain days are brought up to date the way it would.
+            await BounceAdmin.Features.BounceHealth.DomainStatsWriter.RebuildAsync(db);
         }
 
         await Service().RecordAsync([Send("ann@example.com", "s-1"), Send("bob@example.com", "s-2"), Send("ann@example.com", "s-3", at: Sent.AddDays(1))], false);

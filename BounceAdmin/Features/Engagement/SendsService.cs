@@ -153,6 +153,7 @@ public sealed class SendsService(IDbContextFactory<AppDbContext> dbFactory, ICur
                 }
 
                 sql.Execute(AddDaysSql, ("@before", before));
+                sql.Execute(AddDomainDaysSql, ("@before", before));
                 sql.Execute(AddRepeatsSql, ("@before", before));
             }
 
@@ -305,6 +306,20 @@ public sealed class SendsService(IDbContextFactory<AppDbContext> dbFactory, ICur
             HardBounced = HardBounced + excluded.HardBounced, SoftBounced = SoftBounced + excluded.SoftBounced,
             Pending = Pending + excluded.Pending, Opened = Opened + excluded.Opened,
             Clicked = Clicked + excluded.Clicked, Unsubscribed = Unsubscribed + excluded.Unsubscribed
+        """;
+
+    /// <summary>
+    /// The batch's sends in the per-domain daily aggregate of Bounce health (one per send, by UTC day of Sent Date and
+    /// the recipient's domain), in the same shape as <see cref="BounceHealth.DomainStatsWriter.RebuildSql"/>.
+    /// </summary>
+    private const string AddDomainDaysSql = """
+        INSERT INTO "DomainDailyStats" ("Day", "Domain", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9")
+        SELECT date(s."SentAt") || ' 00:00:00', p."EmailDomain", COUNT(*), 0, 0, 0, 0, 0, 0, 0
+        FROM (SELECT "SentAt", "PersonId" FROM "Sends" NOT INDEXED WHERE "Id" > @before) AS s
+        JOIN "People" AS p ON p."Id" = s."PersonId"
+        WHERE p."EmailDomain" IS NOT NULL AND p."EmailDomain" <> ''
+        GROUP BY 1, 2
+        ON CONFLICT ("Day", "Domain") DO UPDATE SET "Sent" = "DomainDailyStats"."Sent" + excluded."Sent"
         """;
 
     /// <summary>
