@@ -26,6 +26,9 @@ public sealed class ImportJourneys(BrowserFixture browser)
 
         // People → Import people (the Admin's link).
         await BrowserFixture.LoginAsync(page, IdentitySeeder.AdminEmail, path: "/people");
+        // The grid loads its rows only once the circuit is up (ServerData never runs during prerender): a click on the
+        // prerendered link before that can be lost when the circuit starts on the old address.
+        await page.Locator("tbody tr.mud-table-row").First.WaitForAsync();
         await page.GetByTestId("people-import-link").ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/people/import$"));
         await BrowserFixture.WaitForPageReadyAsync(page);
