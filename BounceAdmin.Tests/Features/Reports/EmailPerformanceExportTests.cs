@@ -36,6 +36,49 @@ public sealed class EmailPerformanceExportTests : IDisposable
     private static string[] Lines(ReportFile file)
         => Encoding.UTF8.GetString(file.Content).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
 
+    /// <summary>Issue 14: the drill-down export streams its rows to any stream (the page's temporary file), even one that cannot seek.</summary>
+    [Fact]
+    public async Task TheDrillDownExportWritesToAStreamThatCannotSeekTheSameBytes()
+    {
+        Seed("Streamed");
+        var inMemory = await Manager.ExportPeopleAsync(Frame, EmailPerformanceMetric.Sent, ReportFileFormat.Csv);
+
+        using var sink = new MemoryStream();
+        await using (var forwardOnly = new ForwardOnlyStream(sink))
+        {
+            var (name, type) = await Manager.WritePeopleAsync(Frame, EmailPerformanceMetric.Sent, ReportFileFormat.Csv, forwardOnly);
+            Assert.Equal(inMemory.FileName, name);
+            Assert.Equal(EmailPerformanceExport.CsvContentType, type);
+        }
+
+        Assert.Equal(inMemory.Content, sink.ToArray());
+        Assert.Equal(4, Encoding.UTF8.GetString(sink.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
+    public async Task TheStreamedDrillDownExportChecksTheRoleItself()
+    {
+        var marketer = ReportTestData.Service(_db, _clock, Roles.Marketer);
+        using var sink = new MemoryStream();
+        await Assert.ThrowsAsync<ForbiddenException>(() =>
+            marketer.WritePeopleAsync(Frame, EmailPerformanceMetric.Sent, ReportFileFormat.Csv, sink));
+        Assert.Equal(0, sink.Length);
+    }
+
+    private sealed class ForwardOnlyStream(Stream inner) : Stream
+    {
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => inner.Write(buffer, offset, count);
+    }
+
     [Fact]
     public async Task CsvHasTheColumnLabelsOneRecordPerEmailAndTheTotals()
     {

@@ -55,12 +55,13 @@ public static class EmailPerformanceExport
     public static byte[] ReportToXlsx(EmailPerformanceReport report)
         => Xlsx("Email Performance", ReportHeaders, report.Rows.Append(report.Totals).Select(ReportValues));
 
-    /// <summary>A drill-down as CSV.</summary>
-    public static byte[] PeopleToCsv(IEnumerable<EmailPerformancePerson> people) => Csv(PeopleHeaders, people.Select(PeopleValues));
+    /// <summary>A drill-down as CSV, written to <paramref name="stream"/> as <paramref name="people"/> is enumerated.</summary>
+    public static void WritePeopleCsv(Stream stream, IEnumerable<EmailPerformancePerson> people)
+        => WriteCsv(stream, PeopleHeaders, people.Select(PeopleValues));
 
-    /// <summary>A drill-down as an Excel workbook.</summary>
-    public static byte[] PeopleToXlsx(IEnumerable<EmailPerformancePerson> people, EmailPerformanceMetric metric)
-        => Xlsx(metric.ToString(), PeopleHeaders, people.Select(PeopleValues));
+    /// <summary>A drill-down as an Excel workbook, written to <paramref name="stream"/> as <paramref name="people"/> is enumerated.</summary>
+    public static void WritePeopleXlsx(Stream stream, IEnumerable<EmailPerformancePerson> people, EmailPerformanceMetric metric)
+        => WriteXlsx(stream, metric.ToString(), PeopleHeaders, people.Select(PeopleValues));
 
     private static double? Round(double? percent) => percent is { } p ? Math.Round(p, 1) : null;
 

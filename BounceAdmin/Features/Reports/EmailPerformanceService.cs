@@ -144,7 +144,7 @@ public sealed class EmailPerformanceService(IDbContextFactory<AppDbContext> dbFa
             : new ReportFile(name + ".xlsx", EmailPerformanceExport.XlsxContentType, EmailPerformanceExport.ReportToXlsx(report));
     }
 
-    /// <summary>Every person behind one count (a drill-down), as CSV or Excel.</summary>
+    /// <summary>Every person behind one count (a drill-down), as CSV or Excel, in memory (for small exports and tests).</summary>
     public async Task<ReportFile> ExportPeopleAsync(
         EmailPerformanceFilter filter,
         EmailPerformanceMetric metric,
@@ -153,18 +153,48 @@ public sealed class EmailPerformanceService(IDbContextFactory<AppDbContext> dbFa
         bool descending = false,
         CancellationToken ct = default)
     {
+        using var buffer = new MemoryStream();
+        var (name, contentType) = await WritePeopleAsync(filter, metric, format, buffer, sort, descending, ct);
+        return new ReportFile(name, contentType, buffer.ToArray());
+    }
+
+    /// <summary>
+    /// Every person behind one count (a drill-down) written to <paramref name="output"/> as CSV or Excel while the rows
+    /// are read from the database (issue 14: none are collected first; the page writes to a temporary file and streams
+    /// that to the browser). Returns the file name and content type. Refuses more than <see cref="MaxExportRows"/> people.
+    /// </summary>
+    public async Task<(string FileName, string ContentType)> WritePeopleAsync(
+        EmailPerformanceFilter filter,
+        EmailPerformanceMetric metric,
+        ReportFileFormat format,
+        Stream output,
+        EmailPerformancePeopleSort sort = EmailPerformancePeopleSort.EmailAddress,
+        bool descending = false,
+        CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
         await currentUser.RequireRoleAsync(Roles.ReportReaders);
         Validate(filter);
-        var (items, total) = await QueryPeopleAsync(filter, metric, sort, descending, 0, MaxExportRows + 1, ct);
+        var (_, total) = await QueryPeopleAsync(filter, metric, sort, descending, 0, 1, ct);
         if (total > MaxExportRows)
         {
             throw new InvalidOperationException($"{total:N0} people are too many for one export; choose a shorter time frame or one email.");
         }
 
+        var abortedBefore = clock.GetUtcNow().UtcDateTime - AbortAfter;
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
+        var (sql, parameters) = EmailPerformanceSql.People(filter, abortedBefore, metric, sort, descending, 0, MaxExportRows);
+        // Enumerated row by row by the writer: one record in memory at a time.
+        var rows = db.Database.SqlQueryRaw<PersonSqlRow>(sql, [.. parameters]).AsNoTracking().AsEnumerable().Select(ToPerson);
         var name = $"email-performance-{metric.ToString().ToLowerInvariant()}-{Stamp(filter)}";
-        return format == ReportFileFormat.Csv
-            ? new ReportFile(name + ".csv", EmailPerformanceExport.CsvContentType, EmailPerformanceExport.PeopleToCsv(items))
-            : new ReportFile(name + ".xlsx", EmailPerformanceExport.XlsxContentType, EmailPerformanceExport.PeopleToXlsx(items, metric));
+        if (format == ReportFileFormat.Csv)
+        {
+            EmailPerformanceExport.WritePeopleCsv(output, rows);
+            return (name + ".csv", EmailPerformanceExport.CsvContentType);
+        }
+
+        EmailPerformanceExport.WritePeopleXlsx(output, rows, metric);
+        return (name + ".xlsx", EmailPerformanceExport.XlsxContentType);
     }
 
     private async Task<(List<EmailPerformancePerson> Items, int Total)> QueryPeopleAsync(
@@ -185,12 +215,14 @@ public sealed class EmailPerformanceService(IDbContextFactory<AppDbContext> dbFa
             total = first.Count > 0 ? first[0].TotalCount : 0;
         }
 
-        var items = raw.Select(r => new EmailPerformancePerson(
-            r.PersonId, r.Email, r.FirstName, r.LastName, r.IsDeleted, r.EmailId, r.EmailName,
-            DateTime.SpecifyKind(r.LastSentAt, DateTimeKind.Utc), OutcomeName(r.Rank, r.Overdue),
-            r.Opened, r.Clicked, r.Unsubscribed)).ToList();
+        var items = raw.Select(ToPerson).ToList();
         return (items, total);
     }
+
+    private static EmailPerformancePerson ToPerson(PersonSqlRow r) => new(
+        r.PersonId, r.Email, r.FirstName, r.LastName, r.IsDeleted, r.EmailId, r.EmailName,
+        DateTime.SpecifyKind(r.LastSentAt, DateTimeKind.Utc), OutcomeName(r.Rank, r.Overdue),
+        r.Opened, r.Clicked, r.Unsubscribed);
 
     private static IEnumerable<SqliteParameter> Clone(IEnumerable<SqliteParameter> parameters)
         => parameters.Select(p => new SqliteParameter(p.ParameterName, p.Value));
