@@ -36,7 +36,16 @@ public static class IngestCommand
         var summary = await ingest.IngestAsync(paths.SelectMany(p => Guarded(p, unreadable)), "cli", progress: progress);
         foreach (var (path, error) in unreadable)
         {
-            summary.Add(await ingest.QuarantineFileAsync(path, await HeadAsync(path), "cli", error));
+            if (File.Exists(path))
+            {
+                await using var file = File.OpenRead(path);
+                summary.Add(await ingest.QuarantineStreamAsync(path, file, "cli", error));
+            }
+            else
+            {
+                summary.Add(await ingest.QuarantineFileAsync(path, null, "cli", error));
+            }
+
             await Console.Error.WriteLineAsync($"ingest: {path} could not be read ({error}); it is listed in the quarantine");
         }
 
@@ -72,19 +81,6 @@ public static class IngestCommand
     }
 
     /// <summary>The first bytes of a file, as much as the quarantine keeps (null for a folder).</summary>
-    private static async Task<byte[]?> HeadAsync(string path)
-    {
-        if (!File.Exists(path))
-        {
-            return null;
-        }
-
-        await using var stream = File.OpenRead(path);
-        var head = new byte[(int)Math.Min(stream.Length, BounceIngestService.MaxQuarantinedBytes)];
-        await stream.ReadExactlyAsync(head);
-        return head;
-    }
-
     /// <summary>A running count on one terminal line, every 250 messages (synchronous: it never lands after the summary).</summary>
     private sealed class TerminalProgress(TextWriter error) : IProgress<IngestProgress>
     {

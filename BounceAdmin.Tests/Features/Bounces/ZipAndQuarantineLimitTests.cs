@@ -105,6 +105,26 @@ public sealed class ZipAndQuarantineLimitTests : IDisposable
             _clock, NullLogger<BounceIngestService>.Instance) { QuarantineTotalCap = c } : service;
     }
 
+    /// <summary>An upload's spool file or a command-line path: read once as a stream, the size and hash are the whole file's.</summary>
+    [Fact]
+    public async Task AQuarantinedStreamKeepsTheFirstMegabyteWithTheSizeAndHashOfTheWholeFile()
+    {
+        var content = new byte[3 * 1024 * 1024 + 17];
+        Random.Shared.NextBytes(content);
+
+        using (var stream = new MemoryStream(content))
+        {
+            await Ingest().QuarantineStreamAsync("big.zip", stream, "upload", "not a zip");
+        }
+
+        using var db = _db.NewContext();
+        var kept = Assert.Single(db.Quarantine);
+        Assert.Equal(content[..BounceIngestService.MaxQuarantinedBytes], kept.Content);
+        Assert.Equal(content.Length, kept.OriginalSizeBytes);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(content)), kept.ContentSha256);
+        Assert.Contains($"of {content.Length:N0} bytes kept", kept.Error);
+    }
+
     [Fact]
     public async Task TheQuarantineKeepsTheFirstMegabyteWithTheSizeAndHashOfTheWhole()
     {

@@ -64,6 +64,37 @@ public sealed class BounceIngestService(
         return new IngestSummary { Messages = 1, Errors = 1 };
     }
 
+    /// <summary>
+    /// Quarantines a file that could not be read as messages from a stream (an upload's spool file, a path of the command
+    /// line): the first <see cref="MaxQuarantinedBytes"/> are kept, with the size and SHA-256 of the whole file, read
+    /// once and never held whole (Admin only).
+    /// </summary>
+    public async Task<IngestSummary> QuarantineStreamAsync(string name, Stream content, string source, string error, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        await currentUser.RequireRoleAsync(Roles.Admin);
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var head = new MemoryStream();
+        var buffer = new byte[81920];
+        long size = 0;
+        int read;
+        while ((read = await content.ReadAsync(buffer, ct)) > 0)
+        {
+            sha.AppendData(buffer, 0, read);
+            var room = MaxQuarantinedBytes - (int)head.Length;
+            if (room > 0)
+            {
+                head.Write(buffer, 0, Math.Min(read, room));
+            }
+
+            size += read;
+        }
+
+        await QuarantineAsync(name, head.ToArray(), size, Convert.ToHexStringLower(sha.GetHashAndReset()), source,
+            "The file could not be read as messages: " + error, ct);
+        return new IngestSummary { Messages = 1, Errors = 1 };
+    }
+
     /// <summary>Re-matches unmatched bounces to people who exist now (Admin only).</summary>
     public async Task<int> RematchAsync(CancellationToken ct = default)
     {
@@ -171,10 +202,16 @@ public sealed class BounceIngestService(
     private Task QuarantineAsync(RawMessage message, string source, string error, CancellationToken ct)
         => QuarantineAsync(message.Name, message.Content, source, error, ct);
 
-    private async Task QuarantineAsync(string name, byte[]? content, string source, string error, CancellationToken ct)
+    private Task QuarantineAsync(string name, byte[]? content, string source, string error, CancellationToken ct)
+        => QuarantineAsync(name, content, content?.Length, content is null ? null : Convert.ToHexStringLower(SHA256.HashData(content)),
+            source, error, ct);
+
+    /// <param name="content">The content, or its first part when <paramref name="size"/> is larger.</param>
+    /// <param name="size">The size of the whole message or file.</param>
+    /// <param name="hash">The SHA-256 of the whole message or file (lower-case hex).</param>
+    private async Task QuarantineAsync(string name, byte[]? content, long? size, string? hash, string source, string error, CancellationToken ct)
     {
         await using var db = await dbFactory.CreateDbContextAsync(ct);
-        var hash = content is null ? null : Convert.ToHexStringLower(SHA256.HashData(content));
 
         // The same file ingested again is already there: keep one copy.
         if (await db.Quarantine.AnyAsync(q => q.FileName == name && (hash != null ? q.ContentSha256 == hash : q.Content == null), ct))
@@ -193,9 +230,9 @@ public sealed class BounceIngestService(
                 kept = null;
                 error += $" (content not kept: the quarantine holds {QuarantineTotalCap / (1024 * 1024)} MB at most; retry or clear entries)";
             }
-            else if (kept.Length < content!.Length)
+            else if (kept.Length < size)
             {
-                error += $" (only the first {MaxQuarantinedBytes / 1024} KB of {content.Length:N0} bytes kept)";
+                error += $" (only the first {MaxQuarantinedBytes / 1024} KB of {size:N0} bytes kept)";
             }
         }
 
@@ -205,7 +242,7 @@ public sealed class BounceIngestService(
             FileName = name.Length > 1000 ? name[^1000..] : name,
             Error = error.Length > 2000 ? error[..2000] : error,
             Content = kept,
-            OriginalSizeBytes = content?.Length,
+            OriginalSizeBytes = size,
             ContentSha256 = hash,
             ReceivedAt = clock.GetUtcNow().UtcDateTime,
         });
