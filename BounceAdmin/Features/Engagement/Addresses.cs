@@ -1,11 +1,9 @@
-using MimeKit;
-
 namespace BounceAdmin.Features.Engagement;
 
 /// <summary>Recipient addresses and Message-IDs as the sends and events doors accept them.</summary>
 internal static class Addresses
 {
-    /// <summary>The trimmed address when it is a plain RFC 5322 addr-spec (no display name), otherwise null and why.</summary>
+    /// <summary>The trimmed address when it is one address (<see cref="Mailability.MailAddressCheck"/>), otherwise null and why.</summary>
     public static string? Check(string? text, out string error)
     {
         var trimmed = text?.Trim();
@@ -22,11 +20,8 @@ internal static class Addresses
             return null;
         }
 
-        var at = trimmed.LastIndexOf('@');
-        if (at <= 0 || at == trimmed.Length - 1 || trimmed.Any(char.IsWhiteSpace)
-            || !MailboxAddress.TryParse(ParserOptions.Default, trimmed, out var mailbox)
-            || !string.IsNullOrEmpty(mailbox.Name)
-            || !string.Equals(mailbox.Address, trimmed, StringComparison.OrdinalIgnoreCase))
+        // The same rule as the mailability door (a send to an address it would call invalid makes no sense).
+        if (!Mailability.MailAddressCheck.TryNormalize(trimmed, out _))
         {
             error = $"'{(trimmed.Length <= 60 ? trimmed : trimmed[..60] + "…")}' is not an email address";
             return null;

@@ -10,7 +10,7 @@ namespace BounceAdmin.Features.Import;
 public static class ImportValues
 {
     /// <summary>RFC 5321 §4.5.3.1: a path is at most 256 octets including the angle brackets, so 254 for the address.</summary>
-    public const int MaxAddressLength = 254;
+    public const int MaxAddressLength = Mailability.MailAddressCheck.MaxLength;
 
     /// <summary>RFC 5321 §4.5.3.1.1.</summary>
     public const int MaxLocalPartLength = 64;

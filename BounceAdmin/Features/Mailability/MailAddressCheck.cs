@@ -16,6 +16,23 @@ public static class MailAddressCheck
 
     private const string AtextSymbols = "!#$%&'*+-/=?^_`{|}~";
 
+    /// <summary>
+    /// Whether <paramref name="raw"/> (trimmed) is one plain address in the common shape only: a dot-atom local part at a
+    /// domain of letter-digit-hyphen labels — no quoted local part, no address literal; with
+    /// <paramref name="requireDottedDomain"/>, a domain of two labels or more (no <c>localhost</c>).
+    /// </summary>
+    public static bool IsPlain(string? raw, bool requireDottedDomain = false)
+    {
+        var s = raw.AsSpan().Trim();
+        var at = s.LastIndexOf('@');
+        return !s.IsEmpty && s.Length <= MaxLength && at > 0 && at < s.Length - 1
+            && IsDotAtom(s[..at]) && IsDomain(s[(at + 1)..]) && (!requireDottedDomain || s[(at + 1)..].Contains('.'));
+    }
+
+    /// <summary>
+    /// Whether <paramref name="raw"/> is one address (the plain shape of <see cref="IsPlain"/>, or a quoted local part or
+    /// an address literal that the full parser reads back unchanged), and its normalised form (trimmed, lower case).
+    /// </summary>
     public static bool TryNormalize(string? raw, out string normalized)
     {
         normalized = "";

@@ -54,25 +54,9 @@ internal static class WebhookRules
     /// angle brackets, no quoted local part.
     /// </summary>
     public static string StrictRecipient(string? address, string field)
-    {
-        var a = address?.Trim();
-        if (a is null || a.Length is < 3 or > 254 || a.IndexOf('@') is var at && (at <= 0 || at != a.LastIndexOf('@') || at > 64 || at == a.Length - 1))
-        {
-            throw new WebhookFormatException($"'{field}' is not an email address (one bare address, at most 254 characters).");
-        }
-
-        const string localSpecials = "!#$%&'*+-/=?^_`{|}~";
-        var local = a[..at];
-        var domain = a[(at + 1)..];
-        var localOk = !local.StartsWith('.') && !local.EndsWith('.') && !local.Contains("..", StringComparison.Ordinal)
-            && local.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '.' || localSpecials.Contains(ch) || ch > 127 && !char.IsWhiteSpace(ch) && !char.IsControl(ch));
-        var labels = domain.Split('.');
-        var domainOk = labels.Length >= 2 && labels.All(l => l.Length is > 0 and <= 63 && l[0] != '-' && l[^1] != '-'
-            && l.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-' || ch > 127 && char.IsLetterOrDigit(ch)));
-        return localOk && domainOk
-            ? a
+        => BounceAdmin.Features.Mailability.MailAddressCheck.IsPlain(address, requireDottedDomain: true)
+            ? address!.Trim()
             : throw new WebhookFormatException($"'{field}' is not an email address (one bare address, at most 254 characters).");
-    }
 
     /// <summary>Our own send id from the X-BounceAdmin-Send header or a provider's custom variable, when it is a number.</summary>
     public static long? SendId(string? value)
