@@ -134,10 +134,8 @@ public static class AppSetup
             await seeder.EnsureDemoUsersAsync();
             if (!app.Configuration.GetValue("BounceAdmin:SkipDemoData", false))
             {
-                // Start-up has no signed-in user: the demo bounces are applied as a system identity.
-                var rules = scope.ServiceProvider.GetRequiredService<BounceAdmin.Features.Bounces.BounceRulesService>()
-                    .ActingAs(FixedCurrentUser.For("system:demo-data", Roles.Admin));
-                await ActivatorUtilities.CreateInstance<BounceAdmin.Features.DemoData.DemoDataSeeder>(scope.ServiceProvider, rules).SeedIfEmptyAsync();
+                // Start-up has no signed-in user: the seeder acts as its own system identity (DemoDataSeeder.DemoIdentity).
+                await scope.ServiceProvider.GetRequiredService<BounceAdmin.Features.DemoData.DemoDataSeeder>().SeedIfEmptyAsync();
             }
         }
         else

@@ -21,7 +21,7 @@ public static class ImportCommand
         stderr ??= Console.Error;
         if (args.Length > 0 && args[0] == "sends")
         {
-            return await ImportSendsCommand.RunAsync(args[1..]);
+            return await ImportSendsCommand.RunAsync(args[1..], stdout);
         }
 
         if (args.Length == 0 || args[0] != "people")

@@ -15,7 +15,14 @@ public static class ImportSendsCommand
         stdout ??= Console.Out;
         var createPeople = args.Contains("--create-people");
         var files = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        // Host settings come as --key=value (e.g. --ConnectionStrings:Default=...); any other option is a mistake, as in
+        // `import people`, so a typo such as --create-peoples is refused rather than ignored.
         var hostArgs = args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a != "--create-people").ToArray();
+        if (hostArgs.FirstOrDefault(a => !a.Contains('=')) is { } unknown)
+        {
+            throw new UsageException($"Unknown option '{unknown}'. Usage: import sends FILE [--create-people]");
+        }
+
         if (files.Count != 1)
         {
             throw new UsageException("Usage: import sends FILE [--create-people]   (a CSV file with a header line)");

@@ -20,8 +20,7 @@ public sealed record BounceFilter(
     DateTime? From = null,
     DateTime? To = null,
     BounceOutcome? Outcome = null,
-    bool? SuspectedFalsePositive = null,
-    bool? Unverified = null);
+    bool? SuspectedFalsePositive = null);
 
 /// <summary>One row of the Bounces list.</summary>
 public sealed record BounceRow(
@@ -167,7 +166,6 @@ public sealed class BounceQueryService(IDbContextFactory<AppDbContext> dbFactory
 
         if (f.Outcome is { } outcome) q = q.Where(b => b.Outcome == outcome);
         if (f.SuspectedFalsePositive is { } fp) q = q.Where(b => b.SuspectedFalsePositive == fp);
-        if (f.Unverified is { } unverified) q = q.Where(b => b.Unverified == unverified);
         return q;
     }
 

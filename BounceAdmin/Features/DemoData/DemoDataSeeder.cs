@@ -164,7 +164,7 @@ public sealed class DemoDataSeeder(
         var inputs = plan.Bounces.OrderBy(b => b.OccurredAt).Select(b => b.ToInput()).ToList();
         for (var i = 0; i < inputs.Count; i += BounceChunk)
         {
-            await rules.ApplyManyAsync(inputs.GetRange(i, Math.Min(BounceChunk, inputs.Count - i)), ct);
+            await rules.ActingAs(DemoIdentity).ApplyManyAsync(inputs.GetRange(i, Math.Min(BounceChunk, inputs.Count - i)), ct);
         }
 
         var bounced = watch.Elapsed;

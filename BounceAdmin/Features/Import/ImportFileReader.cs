@@ -106,7 +106,7 @@ public abstract class ImportFileReader : IDisposable
             return (null, "UTF-8");
         }
 
-        ImportCodePages.EnsureRegistered();
+        // Windows-1252 needs the code-page encodings: registered when this assembly loads (BounceClassifier.RegisterCodePages).
         return (Encoding.GetEncoding(1252), "Windows-1252 (not valid UTF-8)");
     }
 
@@ -408,10 +408,4 @@ public abstract class ImportFileReader : IDisposable
             _stream.Dispose();
         }
     }
-}
-
-/// <summary>The code-page encodings (Windows-1252) for imports; registering twice is harmless.</summary>
-internal static class ImportCodePages
-{
-    public static void EnsureRegistered() => Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
 }

@@ -64,11 +64,10 @@ public sealed class DropFolderService(
 
             if (read.Unreadable is { } error)
             {
-                // Listed in the quarantine like any message that failed (with its bytes unless too large to keep in the
-                // database), then moved aside; if the quarantine cannot be written, the file stays for the next poll.
-                var content = ReadHead(file);
-                total.Add(await ingest.QuarantineFileAsync(Path.GetFileName(file), content, Source,
-                    content is null ? $"{error} (too large to keep here; the file is in {DropFolderFiles.FailedFolder}/)" : error, ct));
+                // Listed in the quarantine like any message that failed (its first MB, with the size and SHA-256 of the
+                // whole file, read once as a stream), then moved aside; if the quarantine cannot be written, the file
+                // stays for the next poll.
+                total.Add(await QuarantineAsync(ingest, file, error, ct));
                 var target = DropFolderFiles.MoveAside(file, DropFolderFiles.FailedFolder, Clock.GetUtcNow().UtcDateTime);
                 try
                 {
@@ -95,19 +94,23 @@ public sealed class DropFolderService(
         return new BounceSourceRun(true, items, failed, total, problem);
     }
 
-    /// <summary>The file's bytes for the quarantine (the quarantine keeps at most its first MB), opened without following links.</summary>
-    private static byte[]? ReadHead(string file)
+    /// <summary>Quarantines an unreadable file from a stream opened without following links.</summary>
+    private async Task<IngestSummary> QuarantineAsync(BounceIngestService ingest, string file, string error, CancellationToken ct)
     {
+        FileStream stream;
         try
         {
-            using var stream = NoFollowFile.OpenRead(file);
-            var buffer = new byte[(int)Math.Min(stream.Length, MessageSources.MaxMessageBytes)];
-            stream.ReadExactly(buffer);
-            return buffer;
+            stream = NoFollowFile.OpenRead(file);
         }
         catch (IOException)
         {
-            return null;
+            return await ingest.QuarantineFileAsync(Path.GetFileName(file), null, Source,
+                $"{error} (its content could not be read again; the file is in {DropFolderFiles.FailedFolder}/)", ct);
+        }
+
+        await using (stream)
+        {
+            return await ingest.QuarantineStreamAsync(Path.GetFileName(file), stream, Source, error, ct);
         }
     }
 }
