@@ -217,9 +217,7 @@ public sealed class BounceApplySession : IAsyncDisposable
         }
 
         var recipient = input.Recipient.Trim().ToLowerInvariant();
-        var permanent = BounceTaxonomy.IsBounce(input.Reason)
-            ? input.Permanent ?? BounceTaxonomy.PermanenceOf(input.Status, input.ReplyCode)
-            : null;
+        var permanent = BounceRulesService.PermanenceOf(input.Reason, input.Permanent, input.Status, input.ReplyCode);
         var category = BounceTaxonomy.CategoryOf(input.Reason, permanent);
 
         // The matched send, when the returned headers name one; it only counts if it went to this recipient (a
@@ -263,10 +261,10 @@ public sealed class BounceApplySession : IAsyncDisposable
             evt.Outcome = BounceOutcome.Unmatched;
             outcome = ApplyOutcome.Unmatched;
         }
-        else if (evt.Unverified && _policy != UnverifiedPolicy.Apply && category is BounceTaxonomy.Block or BounceTaxonomy.Invalid)
+        else if (BounceRulesService.HoldOutcome(evt.Unverified, _policy, category) is { } held)
         {
             // An unverified bounce that would take the person away: kept for an Admin (review) or for the record (ignore).
-            evt.Outcome = _policy == UnverifiedPolicy.Review ? BounceOutcome.Held : BounceOutcome.Ignored;
+            evt.Outcome = held;
             outcome = ApplyOutcome.Held;
         }
         else

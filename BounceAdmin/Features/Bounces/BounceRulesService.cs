@@ -99,30 +99,62 @@ public sealed class BounceRulesService(IDbContextFactory<AppDbContext> dbFactory
             evt.Person = person;
             evt.Outcome = BounceOutcome.Applied;
             // The same decision as a fresh bounce (SPEC §3): a temporary failure is never category 1 or 2, whenever it was stored.
-            evt.Permanent ??= BounceTaxonomy.IsBounce(evt.Reason) ? BounceTaxonomy.PermanenceOf(evt.Status, evt.ReplyCode) : null;
+            evt.Permanent = PermanenceOf(evt.Reason, evt.Permanent, evt.Status, evt.ReplyCode);
             evt.Category = BounceTaxonomy.CategoryOf(evt.Reason, evt.Permanent);
             evt.Kind = BounceTaxonomy.KindOf(evt.Category, evt.Reason);
             evt.OccurredAt = ClampOccurredAt(evt.OccurredAt, evt.ReceivedAt);
             evt.Unverified = evt.SendId is null && !await db.Sends.AnyAsync(
                 s => s.PersonId == person.Id && s.SentAt >= evt.ReceivedAt - BounceTrustOptions.VerificationWindow, ct);
-            if (evt.Unverified && Policy != UnverifiedPolicy.Apply && evt.Category is BounceTaxonomy.Block or BounceTaxonomy.Invalid)
+            if (HoldOutcome(evt.Unverified, Policy, evt.Category) is { } held)
             {
-                evt.Outcome = Policy == UnverifiedPolicy.Review ? BounceOutcome.Held : BounceOutcome.Ignored;
+                evt.Outcome = held;
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
                 db.ChangeTracker.Clear();
                 continue;
             }
 
-            evt.Changes = ApplyToPerson(db, person, evt, clock.GetUtcNow().UtcDateTime);
-            await db.SaveChangesAsync(ct);
-            await EmailStats.RecordBounceAsync(db, evt, ct);
+            await ApplyStoredAsync(db, evt, person, clock.GetUtcNow().UtcDateTime, "bounce", null, ct);
             await tx.CommitAsync(ct);
             db.ChangeTracker.Clear();
         }
 
         return candidates.Count;
     }
+
+    /// <summary>
+    /// Applies a held (unverified) bounce that an Admin approved, in the caller's transaction, under the same rules as any
+    /// bounce; the audit entries name the Admin. Returns what it changed (null for nothing).
+    /// </summary>
+    internal static Task<string?> ApplyApprovedAsync(AppDbContext db, BounceEvent evt, Person person, DateTime nowUtc, string admin, CancellationToken ct)
+        => ApplyStoredAsync(db, evt, person, nowUtc, admin, $"; unverified bounce approved by {admin}", ct);
+
+    /// <summary>A stored bounce applied to its (tracked) person: the field rules, audit entries and report aggregates.</summary>
+    private static async Task<string?> ApplyStoredAsync(AppDbContext db, BounceEvent evt, Person person, DateTime nowUtc, string actor,
+        string? reasonSuffix, CancellationToken ct)
+    {
+        evt.Outcome = BounceOutcome.Applied;
+        evt.Changes = ApplyToPerson(db, person, evt, nowUtc, actor, reasonSuffix);
+        await db.SaveChangesAsync(ct);
+        await EmailStats.RecordBounceAsync(db, evt, ct);
+        return evt.Changes;
+    }
+
+    /// <summary>
+    /// Whether the failure is permanent (SPEC §3): what the source said (<paramref name="given"/>), else the status and
+    /// reply code; null for non-bounces. The applier and re-match both decide through this.
+    /// </summary>
+    internal static bool? PermanenceOf(string reason, bool? given, string? status, int? replyCode)
+        => BounceTaxonomy.IsBounce(reason) ? given ?? BounceTaxonomy.PermanenceOf(status, replyCode) : null;
+
+    /// <summary>
+    /// What becomes of an unverified bounce that would take the person away (category 1 or 2) under
+    /// <paramref name="policy"/>: held for an Admin (review) or ignored; null when it is applied.
+    /// </summary>
+    internal static BounceOutcome? HoldOutcome(bool unverified, UnverifiedPolicy policy, int? category)
+        => unverified && policy != UnverifiedPolicy.Apply && category is BounceTaxonomy.Block or BounceTaxonomy.Invalid
+            ? policy == UnverifiedPolicy.Review ? BounceOutcome.Held : BounceOutcome.Ignored
+            : null;
 
     internal static void Validate(BounceInput input)
     {

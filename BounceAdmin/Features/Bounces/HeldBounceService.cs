@@ -1,6 +1,5 @@
 using BounceAdmin.Data;
 using BounceAdmin.Data.Entities;
-using BounceAdmin.Features.Reports;
 using BounceAdmin.Identity;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,13 +27,9 @@ public sealed class HeldBounceService(IDbContextFactory<AppDbContext> dbFactory,
             throw new InvalidOperationException($"Bounce {bounceId} has no person to apply it to.");
         }
 
-        evt.Outcome = BounceOutcome.Applied;
-        evt.Changes = BounceRulesService.ApplyToPerson(db, person, evt, clock.GetUtcNow().UtcDateTime, admin,
-            $"; unverified bounce approved by {admin}");
-        await db.SaveChangesAsync(ct);
-        await EmailStats.RecordBounceAsync(db, evt, ct);
+        var changes = await BounceRulesService.ApplyApprovedAsync(db, evt, person, clock.GetUtcNow().UtcDateTime, admin, ct);
         await tx.CommitAsync(ct);
-        return evt.Changes;
+        return changes;
     }
 
     /// <summary>Rejects a held bounce: it stays on record as ignored and changes nothing.</summary>
