@@ -131,4 +131,18 @@ public static class DomainStatsWriter
             ct);
 
     private readonly record struct Counts(int Sent, int Hard, int Soft, int C1, int C2, int C3, int C4, int C9);
+
+    /// <summary>
+    /// The batch's sends in the per-domain daily aggregate of Bounce health (one per send, by UTC day of Sent Date and
+    /// the recipient's domain), in the same shape as <see cref="RebuildSql"/>.
+    /// </summary>
+    internal const string CountSendsAfterSql = """
+        INSERT INTO "DomainDailyStats" ("Day", "Domain", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9")
+        SELECT date(s."SentAt") || ' 00:00:00', p."EmailDomain", COUNT(*), 0, 0, 0, 0, 0, 0, 0
+        FROM (SELECT "SentAt", "PersonId" FROM "Sends" NOT INDEXED WHERE "Id" > @before) AS s
+        JOIN "People" AS p ON p."Id" = s."PersonId"
+        WHERE p."EmailDomain" IS NOT NULL AND p."EmailDomain" <> ''
+        GROUP BY 1, 2
+        ON CONFLICT ("Day", "Domain") DO UPDATE SET "Sent" = "DomainDailyStats"."Sent" + excluded."Sent"
+        """;
 }

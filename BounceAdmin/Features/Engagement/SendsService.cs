@@ -152,9 +152,9 @@ public sealed class SendsService(IDbContextFactory<AppDbContext> dbFactory, ICur
                     sql.Execute("UPDATE Sends SET ReportFlags = @flags WHERE Id = @id", ("@flags", flags), ("@id", id));
                 }
 
-                sql.Execute(AddDaysSql, ("@before", before));
-                sql.Execute(AddDomainDaysSql, ("@before", before));
-                sql.Execute(AddRepeatsSql, ("@before", before));
+                sql.Execute(EmailStats.AddSendsAfterSql, ("@before", before));
+                sql.Execute(BounceHealth.DomainStatsWriter.CountSendsAfterSql, ("@before", before));
+                sql.Execute(EmailStats.AddRepeatSendsAfterSql, ("@before", before));
             }
 
             await tx.CommitAsync(ct);
@@ -290,49 +290,8 @@ public sealed class SendsService(IDbContextFactory<AppDbContext> dbFactory, ICur
         WHERE f <> 0
         """;
 
-    private static readonly string AddDaysSql = $"""
-        INSERT INTO EmailDailyStats (Day, EmailId, Sent, Delivered, HardBounced, SoftBounced, Pending, Opened, Clicked, Unsubscribed)
-        SELECT Day, EmailId, COUNT(*),
-            SUM(r = {EmailPerformanceSql.RankDelivered}), SUM(r = {EmailPerformanceSql.RankHard}),
-            SUM(r = {EmailPerformanceSql.RankSoft}), SUM(r = {EmailPerformanceSql.RankNone}),
-            SUM(f & {(int)Data.Entities.SendReportFlags.Opened} <> 0), SUM(f & {(int)Data.Entities.SendReportFlags.Clicked} <> 0),
-            SUM(f & {(int)Data.Entities.SendReportFlags.Unsubscribed} <> 0)
-        FROM (SELECT substr(SentAt, 1, 10) AS Day, EmailId, ReportFlags AS f, {EmailStats.RankSql("ReportFlags")} AS r
-              FROM Sends NOT INDEXED WHERE Id > @before)
-        WHERE true
-        GROUP BY Day, EmailId
-        ON CONFLICT (Day, EmailId) DO UPDATE SET
-            Sent = Sent + excluded.Sent, Delivered = Delivered + excluded.Delivered,
-            HardBounced = HardBounced + excluded.HardBounced, SoftBounced = SoftBounced + excluded.SoftBounced,
-            Pending = Pending + excluded.Pending, Opened = Opened + excluded.Opened,
-            Clicked = Clicked + excluded.Clicked, Unsubscribed = Unsubscribed + excluded.Unsubscribed
-        """;
 
-    /// <summary>
-    /// The batch's sends in the per-domain daily aggregate of Bounce health (one per send, by UTC day of Sent Date and
-    /// the recipient's domain), in the same shape as <see cref="BounceHealth.DomainStatsWriter.RebuildSql"/>.
-    /// </summary>
-    private const string AddDomainDaysSql = """
-        INSERT INTO "DomainDailyStats" ("Day", "Domain", "Sent", "HardBounced", "SoftBounced", "Category1", "Category2", "Category3", "Category4", "Category9")
-        SELECT date(s."SentAt") || ' 00:00:00', p."EmailDomain", COUNT(*), 0, 0, 0, 0, 0, 0, 0
-        FROM (SELECT "SentAt", "PersonId" FROM "Sends" NOT INDEXED WHERE "Id" > @before) AS s
-        JOIN "People" AS p ON p."Id" = s."PersonId"
-        WHERE p."EmailDomain" IS NOT NULL AND p."EmailDomain" <> ''
-        GROUP BY 1, 2
-        ON CONFLICT ("Day", "Domain") DO UPDATE SET "Sent" = "DomainDailyStats"."Sent" + excluded."Sent"
-        """;
 
-    /// <summary>
-    /// Every send of each (email, person) pair of the batch that now has more than one send. NOT INDEXED keeps the batch's
-    /// rows read by their id range: SQLite otherwise scanned the whole covering person index of Sends for the DISTINCT.
-    /// </summary>
-    private const string AddRepeatsSql = """
-        INSERT OR IGNORE INTO EmailRepeatSends (SendId, EmailId, PersonId, SentAt, ReportFlags)
-        SELECT o.Id, o.EmailId, o.PersonId, o.SentAt, o.ReportFlags
-        FROM (SELECT DISTINCT PersonId, EmailId FROM Sends NOT INDEXED WHERE Id > @before) n
-        JOIN Sends o ON o.PersonId = n.PersonId AND o.EmailId = n.EmailId
-        WHERE (SELECT COUNT(*) FROM Sends x WHERE x.PersonId = n.PersonId AND x.EmailId = n.EmailId) > 1
-        """;
 
     /// <summary>Finds (or creates) the emails of a batch, each once.</summary>
     private sealed class EmailResolver(PreparedCommands sql, DateTime now)

@@ -347,4 +347,37 @@ public static class EmailStats
     }
 
     private sealed record SendState(int EmailId, DateTime SentAt, int ReportFlags);
+
+    // ---- Sends recorded in bulk (SendsService: every send with an id above @before, in the batch's transaction) ----
+
+    /// <summary>The batch's sends added to the per-day, per-email counts (the counting of the rebuild, for those rows only).</summary>
+    internal static readonly string AddSendsAfterSql = $"""
+        INSERT INTO EmailDailyStats (Day, EmailId, Sent, Delivered, HardBounced, SoftBounced, Pending, Opened, Clicked, Unsubscribed)
+        SELECT Day, EmailId, COUNT(*),
+            SUM(r = {EmailPerformanceSql.RankDelivered}), SUM(r = {EmailPerformanceSql.RankHard}),
+            SUM(r = {EmailPerformanceSql.RankSoft}), SUM(r = {EmailPerformanceSql.RankNone}),
+            SUM(f & {(int)Data.Entities.SendReportFlags.Opened} <> 0), SUM(f & {(int)Data.Entities.SendReportFlags.Clicked} <> 0),
+            SUM(f & {(int)Data.Entities.SendReportFlags.Unsubscribed} <> 0)
+        FROM (SELECT substr(SentAt, 1, 10) AS Day, EmailId, ReportFlags AS f, {EmailStats.RankSql("ReportFlags")} AS r
+              FROM Sends NOT INDEXED WHERE Id > @before)
+        WHERE true
+        GROUP BY Day, EmailId
+        ON CONFLICT (Day, EmailId) DO UPDATE SET
+            Sent = Sent + excluded.Sent, Delivered = Delivered + excluded.Delivered,
+            HardBounced = HardBounced + excluded.HardBounced, SoftBounced = SoftBounced + excluded.SoftBounced,
+            Pending = Pending + excluded.Pending, Opened = Opened + excluded.Opened,
+            Clicked = Clicked + excluded.Clicked, Unsubscribed = Unsubscribed + excluded.Unsubscribed
+        """;
+
+    /// <summary>
+    /// Every send of each (email, person) pair of the batch that now has more than one send. NOT INDEXED keeps the batch's
+    /// rows read by their id range: SQLite otherwise scanned the whole covering person index of Sends for the DISTINCT.
+    /// </summary>
+    internal const string AddRepeatSendsAfterSql = """
+        INSERT OR IGNORE INTO EmailRepeatSends (SendId, EmailId, PersonId, SentAt, ReportFlags)
+        SELECT o.Id, o.EmailId, o.PersonId, o.SentAt, o.ReportFlags
+        FROM (SELECT DISTINCT PersonId, EmailId FROM Sends NOT INDEXED WHERE Id > @before) n
+        JOIN Sends o ON o.PersonId = n.PersonId AND o.EmailId = n.EmailId
+        WHERE (SELECT COUNT(*) FROM Sends x WHERE x.PersonId = n.PersonId AND x.EmailId = n.EmailId) > 1
+        """;
 }
