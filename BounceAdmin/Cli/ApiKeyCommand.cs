@@ -92,6 +92,6 @@ public static class ApiKeyCommand
             return date.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         }
 
-        return Features.Mailability.MailabilityEndpoints.TryParseWithOffset(s, out var t) ? t.UtcDateTime : null;
+        return Features.Engagement.IsoTimestamp.TryParse(s, out var t, out _) ? t.UtcDateTime : null;
     }
 }

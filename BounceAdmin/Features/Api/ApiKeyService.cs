@@ -104,12 +104,12 @@ public sealed class ApiKeyService(IDbContextFactory<AppDbContext> dbFactory, ICu
             throw new ArgumentException("The expiry must be in the future.");
         }
 
-        await using var db = await dbFactory.CreateDbContextAsync(ct);
-        if (await db.ApiKeys.AnyAsync(k => k.Name == name, ct))
+        if (await NameTakenAsync(name, ct))
         {
             throw new ArgumentException($"There is already a key named \"{name}\" (names stay taken after a revocation, so audit entries keep one meaning).");
         }
 
+        await using var db = await dbFactory.CreateDbContextAsync(ct);
         var (key, publicId, hash) = ApiKeySecret.Generate();
         var entity = new ApiKey
         {

@@ -104,7 +104,7 @@ public static partial class MailabilityEndpoints
         DateTime? since = null;
         if (!string.IsNullOrWhiteSpace(changedSince))
         {
-            if (!TryParseWithOffset(changedSince, out var t))
+            if (!TryParseQueryTime(changedSince, out var t))
             {
                 return ApiProblems.Result(400, "changedSince must be an ISO 8601 time with an offset, e.g. 2026-12-01T00:00:00Z (write + as %2B in a URL).");
             }
@@ -130,22 +130,15 @@ public static partial class MailabilityEndpoints
         return new CsvStream(rows, $"suppressions-{DateTime.UtcNow:yyyyMMdd-HHmm}Z.csv");
     }
 
-    /// <summary>An ISO 8601 time that names its offset (<c>Z</c> or <c>±hh:mm</c>); a time without one is ambiguous, refused.</summary>
-    public static bool TryParseWithOffset(string text, out DateTimeOffset value)
-    {
-        value = default;
-        var s = text.Trim();
-        // An unencoded '+' in a query string arrives as a space.
-        s = SpaceBeforeOffset().Replace(s, "+$1");
-        return HasOffset().IsMatch(s)
-            && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.None, out value);
-    }
+    /// <summary>
+    /// A query string's ISO 8601 time with its offset (<see cref="Engagement.IsoTimestamp"/>, the API's one rule for times),
+    /// after giving back the '+' of an offset that arrived unencoded (as a space).
+    /// </summary>
+    private static bool TryParseQueryTime(string text, out DateTimeOffset value)
+        => Engagement.IsoTimestamp.TryParse(SpaceBeforeOffset().Replace(text.Trim(), "+$1"), out value, out _);
 
     [GeneratedRegex(@" (\d{2}:?\d{2})$")]
     private static partial Regex SpaceBeforeOffset();
-
-    [GeneratedRegex(@"T.*(Z|z|[+-]\d{2}:?\d{2})$")]
-    private static partial Regex HasOffset();
 
     /// <summary>The suppression list as CSV (CsvHelper), written row by row to the response as the rows are read.</summary>
     private sealed class CsvStream(IAsyncEnumerable<SuppressionRow> rows, string fileName) : IResult

@@ -13,10 +13,10 @@ public sealed record PersonStatus(bool SuspendedNow, bool Mailable, IReadOnlyLis
     /// <summary>The reason given when a person has no email address.</summary>
     public const string NoEmailReason = "No email address";
 
-    /// <remarks>Overflow-safe: a stored time near <see cref="DateTime.MaxValue"/> (a bounce dated 9999-12-31, before dates
-    /// were clamped) is compared by difference, never by adding 24 hours to it.</remarks>
+    /// <remarks>Overflow-safe through <see cref="SuspensionEnds"/>: a stored time near <see cref="DateTime.MaxValue"/> (a
+    /// bounce dated 9999-12-31, before dates were clamped) ends at the calendar's end.</remarks>
     public static bool IsSuspendedNow(DateTime? emailSuspendedAt, DateTime nowUtc)
-        => emailSuspendedAt is { } at && (at > nowUtc || nowUtc - at < SuspensionLength);
+        => emailSuspendedAt is { } at && nowUtc < SuspensionEnds(at);
 
     /// <summary>When a suspension at <paramref name="at"/> ends: 24 hours later, or <see cref="DateTime.MaxValue"/> when that is past the calendar's end.</summary>
     public static DateTime SuspensionEnds(DateTime at)
